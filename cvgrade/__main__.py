@@ -1,0 +1,3 @@
+from cvgrade.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""Entry point of the isolated process that runs a submission: `python -I -m cvgrade.child`.
+
+It speaks length-prefixed `cvgrade.wire` frames on two inherited file
+descriptors; the student's stdout and stderr go wherever the parent pointed
+them, never into the protocol. The first frame out says whether the import
+worked. Everything this process sends is untrusted by the parent.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="cvgrade.child")
+    parser.add_argument("--module", required=True, help="path of the student module")
+    parser.add_argument("--name", required=True, help="module name (the topic)")
+    parser.add_argument("--reference-calls", default="{}", help="JSON: graded name -> forbidden callables")
+    parser.add_argument("--fd-in", type=int, required=True)
+    parser.add_argument("--fd-out", type=int, required=True)
+    args = parser.parse_args(argv)
+
+    requests = os.fdopen(args.fd_in, "rb")
+    replies = os.fdopen(args.fd_out, "wb")
+    from cvgrade import wire
+    from cvgrade.server import Server
+
+    server = Server(args.module, args.name, json.loads(args.reference_calls))
+    wire.write_frame(replies, wire.dumps({"ok": True, "value": {"import_error": server.import_error}}))
+    while True:
+        frame = wire.read_frame(requests)
+        if not frame:
+            return 0
+        wire.write_frame(replies, server.handle_frame(frame))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

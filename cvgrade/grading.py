@@ -1,0 +1,83 @@
+"""Grade a submission folder: one pytest session per topic, in its own process.
+
+A session that dies (a grader bug, a crash of the grading process) costs only its
+own topic, which then scores 0 with the reason in the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from cvgrade import paths
+from cvgrade.report import library_versions
+
+
+def pytest_command(root: Path, topic: str, submission: str | Path, report: Path, *, isolated: bool,
+                   device: str | None = None, call_timeout: float | None = None, exitfirst: bool = False) -> list[str]:
+    """argv of the pytest session that grades `topic` of `submission` and writes `report`."""
+    command = [sys.executable, "-m", "pytest", str(root / paths.GRADERS / f"test_{topic}.py"),
+               "--rootdir", str(root), "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+               "--submission", str(submission), "--isolation", "isolated" if isolated else "in-process",
+               "--report", str(report)]
+    if device:
+        command += ["--device", device]
+    if call_timeout:
+        command += ["--call-timeout", str(call_timeout)]
+    if exitfirst:
+        command.append("--exitfirst")
+    return command
+
+
+def grade_topic(root: Path, topic: str, submission: str | Path, **options) -> dict:
+    """Grade one topic; returns its report (`status` is 'ok', or 'error' with the reason)."""
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+        report_path = Path(tmp) / "report.json"
+        command = pytest_command(root, topic, submission, report_path, **options)
+        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONDONTWRITEBYTECODE="1")
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        if report_path.is_file():
+            report = json.loads(report_path.read_text())
+            report["status"] = "ok" if done.returncode in (0, 1) else "error"
+        else:
+            report = {"score": 0, "max_score": 0, "tests": [], "topics": {}, "status": "error"}
+        if report["status"] != "ok":
+            report["error"] = (done.stdout + done.stderr)[-3000:]
+        report["topic"] = topic
+        return report
+
+
+def grade(root: Path, submission: str | Path, topics: list[str] | None = None, *, jobs: int = 1, **options) -> dict:
+    """Grade `topics` (default: all) of `submission`; one merged report."""
+    topics = topics or paths.topics(root)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        reports = list(pool.map(lambda t: grade_topic(root, t, submission, **options), topics))
+    merged = {
+        "submission": str(submission),
+        "isolation": "isolated" if options.get("isolated") else "in-process",
+        "device": next((r["device"] for r in reports if r.get("device") not in (None, "cpu")), "cpu"),
+        "score": sum(r["score"] for r in reports),
+        "max_score": sum(r["max_score"] for r in reports),
+        "topics": {},
+        "tests": [t for r in reports for t in r["tests"]],
+        "versions": library_versions(),
+    }
+    for r in reports:
+        merged["topics"][r["topic"]] = {"score": r["score"], "max_score": r["max_score"], "status": r["status"],
+                                        **({"error": r["error"]} if "error" in r else {})}
+    return merged
+
+
+def score_table(report: dict) -> str:
+    """Plain-text table of per-topic scores."""
+    rows = [("topic", "score", "max", "status")]
+    for topic, t in report["topics"].items():
+        rows.append((topic, f"{t['score']:g}", f"{t['max_score']:g}", t.get("status", "ok")))
+    rows.append(("total", f"{report['score']:g}", f"{report['max_score']:g}", ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)

@@ -1,0 +1,99 @@
+"""Prove that a topic's graders grade: solutions full marks, stubs zero, every mutant caught.
+
+A mutant (`tests/mutants/<topic>/<mistake>.py`) is appended to the solution
+module, so its definitions replace the solution's; each must lose points, and
+every graded name needs at least `MIN_MUTANTS` of them.
+"""
+
+from __future__ import annotations
+
+import ast
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cvgrade import paths
+from cvgrade.grading import grade_topic
+from cvgrade.release import graded_names
+
+MIN_MUTANTS = 2
+
+
+@dataclass
+class Check:
+    topic: str
+    name: str
+    ok: bool
+    detail: str
+
+
+def mutants(root: Path, topic: str) -> list[Path]:
+    return sorted((root / paths.MUTANTS / topic).glob("*.py"))
+
+
+def mutated_names(mutant: Path) -> list[str]:
+    """Top-level functions and classes a mutant redefines."""
+    tree = ast.parse(mutant.read_text())
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+
+def write_mutant_submission(root: Path, topic: str, mutant: Path, folder: Path) -> Path:
+    """A submission folder whose `<topic>.py` is the solution with `mutant` appended."""
+    folder.mkdir(parents=True, exist_ok=True)
+    solution = (root / paths.SOLUTIONS / f"{topic}.py").read_text()
+    (folder / f"{topic}.py").write_text(f"{solution}\n\n# ---- mutant: {mutant.name} ----\n{mutant.read_text()}")
+    return folder
+
+
+def _failed(report: dict) -> list[str]:
+    return [t["name"] for t in report["tests"] if t["outcome"] != "passed"]
+
+
+def check_solutions(root: Path, topic: str, isolated: bool) -> Check:
+    report = grade_topic(root, topic, "solutions", isolated=isolated)
+    mode = "isolated" if isolated else "in-process"
+    ok = report["status"] == "ok" and report["max_score"] > 0 and report["score"] == report["max_score"]
+    detail = f"{report['score']:g}/{report['max_score']:g}"
+    if not ok:
+        detail += f"; failed: {', '.join(_failed(report)[:5])} {report.get('error', '')[-500:]}"
+    return Check(topic, f"solutions score 100% ({mode})", ok, detail)
+
+
+def check_stubs(root: Path, topic: str) -> Check:
+    report = grade_topic(root, topic, "stubs", isolated=False)
+    passed = [t["name"] for t in report["tests"] if t["outcome"] == "passed"]
+    ok = report["status"] == "ok" and report["max_score"] > 0 and not passed
+    return Check(topic, "stubs score 0", ok,
+                 f"{report['score']:g}/{report['max_score']:g}" + (f"; passed: {', '.join(passed[:5])}" if passed else ""))
+
+
+def check_mutant(root: Path, topic: str, mutant: Path) -> Check:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-mutant-") as tmp:
+        folder = write_mutant_submission(root, topic, mutant, Path(tmp))
+        report = grade_topic(root, topic, folder, isolated=False, exitfirst=True)
+    failed = _failed(report)
+    ok = report["status"] == "ok" and bool(failed)
+    return Check(topic, f"mutant {mutant.stem} caught", ok,
+                 f"first failure: {failed[0]}" if failed else "no graded test failed")
+
+
+def check_mutant_coverage(root: Path, topic: str) -> Check:
+    names = graded_names((root / paths.SOLUTIONS / f"{topic}.py").read_text())
+    counts = {name: 0 for name in names}
+    for mutant in mutants(root, topic):
+        for name in mutated_names(mutant):
+            if name in counts:
+                counts[name] += 1
+    short = {name: n for name, n in counts.items() if n < MIN_MUTANTS}
+    return Check(topic, f"every graded name has {MIN_MUTANTS}+ mutants", not short,
+                 ", ".join(f"{k}: {v}" for k, v in short.items()) or f"{len(names)} names covered")
+
+
+def run(root: Path, topics: list[str]) -> list[Check]:
+    """All checks of `topics`, in a fixed order."""
+    checks = []
+    for topic in topics:
+        checks += [check_solutions(root, topic, False), check_solutions(root, topic, True),
+                   check_stubs(root, topic), check_mutant_coverage(root, topic)]
+        checks += [check_mutant(root, topic, m) for m in mutants(root, topic)]
+    return checks
