@@ -50,6 +50,11 @@ def _selfcheck(args) -> int:
     return 1 if failures else 0
 
 
+def _topics(args) -> int:
+    print(grading.topics_markdown(paths.course_root()))
+    return 0
+
+
 def _demo(args) -> int:
     root = paths.course_root()
     start = time.monotonic()
@@ -83,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("selfcheck", help="solutions score 100%% in both modes, stubs 0, every mutant caught")
     p.add_argument("topic", nargs="*")
     p.set_defaults(run=_selfcheck)
+
+    p = commands.add_parser("topics", help="print the topic table (graded names, points) in Markdown")
+    p.set_defaults(run=_topics)
 
     p = commands.add_parser("demo", help="the end-to-end job on bundled data")
     p.set_defaults(run=_demo)

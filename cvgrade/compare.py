@@ -128,7 +128,7 @@ def _values(name: str, actual, expected, tol: Tolerance) -> None:
             flat = int(np.flatnonzero(bad)[0])
             where = _index(flat, a.shape)
             _fail(name, f"{int(bad.sum())} of {a.size} elements differ; first at index {where}: "
-                        f"got {a.flat[flat]!r}, expected {e.flat[flat]!r}")
+                        f"got {a.flat[flat].item()!r}, expected {e.flat[flat].item()!r}")
         return
     kind = np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(e) else np.float64
     a = a.astype(kind)
@@ -139,7 +139,7 @@ def _values(name: str, actual, expected, tol: Tolerance) -> None:
             flat = int(np.flatnonzero(wrong)[0])
             where = _index(flat, a.shape)
             _fail(name, f"{int(wrong.sum())} elements are {what} where the expected value is not (or the reverse); "
-                        f"first at index {where}: got {a.flat[flat]}, expected {e.flat[flat]}")
+                        f"first at index {where}: got {a.flat[flat].item()}, expected {e.flat[flat].item()}")
     infinite = np.isinf(e)
     if (a[infinite] != e[infinite]).any():
         flat = int(np.flatnonzero(infinite & (a != e))[0])

@@ -73,6 +73,31 @@ def grade(root: Path, submission: str | Path, topics: list[str] | None = None, *
     return merged
 
 
+def max_points(root: Path) -> dict[str, float]:
+    """Points each topic's graders are worth, from a collect-only session over all graders."""
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+        report_path = Path(tmp) / "report.json"
+        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                   "--rootdir", str(root), "--report", str(report_path),
+                   *(str(root / paths.GRADERS / f"test_{t}.py") for t in paths.topics(root))]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        if not report_path.is_file():
+            raise RuntimeError(f"collecting the graders failed:\n{(done.stdout + done.stderr)[-3000:]}")
+        topics = json.loads(report_path.read_text())["topics"]
+    return {topic: topics[topic]["max_score"] for topic in sorted(topics)}
+
+
+def topics_markdown(root: Path) -> str:
+    """The README's topic table: each topic, its graded names and its points."""
+    from cvgrade.release import graded_names
+
+    lines = ["| topic | graded names | points |", "| --- | --- | --- |"]
+    for topic, points in max_points(root).items():
+        names = graded_names((root / paths.SOLUTIONS / f"{topic}.py").read_text())
+        lines.append(f"| `{topic}` | {', '.join(f'`{n}`' for n in names)} | {points:g} |")
+    return "\n".join(lines)
+
+
 def score_table(report: dict) -> str:
     """Plain-text table of per-topic scores."""
     rows = [("topic", "score", "max", "status")]

@@ -1,0 +1,38 @@
+"""Per topic: solutions score 100% in both modes, stubs score 0, every graded name has mutants, every mutant is caught."""
+
+import pytest
+
+from cvgrade import selfcheck
+from conftest import ROOT, TOPICS
+
+MUTANTS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS
+           for path in selfcheck.mutants(ROOT, topic)]
+
+
+def assert_ok(check):
+    assert check.ok, f"{check.topic}: {check.name}: {check.detail}"
+
+
+@pytest.mark.parametrize("isolated", [False, True], ids=["in-process", "isolated"])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_solutions_score_full_marks(root, topic, isolated):
+    assert_ok(selfcheck.check_solutions(root, topic, isolated))
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_stubs_score_zero(root, topic):
+    assert_ok(selfcheck.check_stubs(root, topic))
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_graded_name_has_mutants(root, topic):
+    assert_ok(selfcheck.check_mutant_coverage(root, topic))
+
+
+@pytest.mark.parametrize("topic, mutant", MUTANTS)
+def test_mutant_is_caught(root, topic, mutant):
+    assert_ok(selfcheck.check_mutant(root, topic, mutant))
+
+
+def test_every_topic_is_checked():
+    assert set(TOPICS) == {"image_filtering", "attention", "vae", "gan", "diffusion", "clip_scoring"}
