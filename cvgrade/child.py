@@ -4,12 +4,23 @@ It speaks length-prefixed `cvgrade.wire` frames on two inherited file
 descriptors; the student's stdout and stderr go wherever the parent pointed
 them, never into the protocol. The first frame out says whether the import
 worked. Everything this process sends is untrusted by the parent.
+
+Before the student's module is imported, the child confines itself
+(`cvgrade.sandbox.apply_limits`) and drops the cvgrade modules from
+`sys.modules`: a submission that imports `cvgrade.tripwire` or
+`cvgrade.server` gets fresh copies, and patching them changes nothing the
+server uses.
 """
 
 import argparse
 import json
 import os
 import sys
+
+
+def _forget_cvgrade_modules() -> None:
+    for name in [n for n in sys.modules if n == "cvgrade" or n.startswith("cvgrade.")]:
+        del sys.modules[name]
 
 
 def main(argv=None) -> int:
@@ -19,14 +30,19 @@ def main(argv=None) -> int:
     parser.add_argument("--reference-calls", default="{}", help="JSON: graded name -> forbidden callables")
     parser.add_argument("--fd-in", type=int, required=True)
     parser.add_argument("--fd-out", type=int, required=True)
+    parser.add_argument("--limits", default=None, help="JSON of cvgrade.sandbox.Limits to apply to this process")
     args = parser.parse_args(argv)
 
     requests = os.fdopen(args.fd_in, "rb")
     replies = os.fdopen(args.fd_out, "wb")
-    from cvgrade import wire
+    from cvgrade import sandbox, wire
     from cvgrade.server import Server
 
-    server = Server(args.module, args.name, json.loads(args.reference_calls))
+    reference_calls = json.loads(args.reference_calls)
+    if args.limits:
+        sandbox.apply_limits(args.limits)
+    _forget_cvgrade_modules()
+    server = Server(args.module, args.name, reference_calls)
     wire.write_frame(replies, wire.dumps({"ok": True, "value": {"import_error": server.import_error}}))
     while True:
         frame = wire.read_frame(requests)

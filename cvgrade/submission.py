@@ -119,6 +119,10 @@ def _describe_exit(code: int) -> str:
             return "crashed with a segmentation fault (SIGSEGV)"
         if -code == signal.SIGKILL:
             return "was killed (SIGKILL), most likely for using too much memory"
+        if -code == signal.SIGXCPU:
+            return "used up its CPU-time allowance (SIGXCPU)"
+        if -code == signal.SIGXFSZ:
+            return "wrote more output or a larger file than allowed (SIGXFSZ)"
         return f"was killed by {name}"
     return f"exited with status {code} (sys.exit or os._exit in the submission?)"
 
@@ -137,10 +141,10 @@ class ChildTransport:
     # process lifecycle
     def _start(self) -> None:
         self.workdir = sandbox.prepare_workdir(self.module_path, self.name)
+        self.wrapped = sandbox.mode() == "bwrap"
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
-        command = sandbox.child_command(self.workdir / f"{self.name}.py", self.name, self.reference_calls,
-                                        to_child_r, from_child_w)
+        command = sandbox.child_command(self.workdir, self.name, self.reference_calls, to_child_r, from_child_w)
         self.proc = subprocess.Popen(command, cwd=self.workdir, env=sandbox.child_env(self.workdir),
                                      stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
                                      pass_fds=(to_child_r, from_child_w), start_new_session=True)
@@ -219,6 +223,8 @@ class ChildTransport:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return "closed its connection"
+        if self.wrapped and 128 < code < 128 + 65:  # bwrap reports a child killed by signal N as 128 + N
+            code = 128 - code
         return _describe_exit(code)
 
     def request(self, frame: bytes, timeout: float) -> bytes:

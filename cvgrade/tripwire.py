@@ -34,12 +34,14 @@ def _resolve(dotted: str):
 
 
 def _wrap(dotted: str, original):
+    """A pass-through wrapper; it keeps no `__wrapped__` link a submission could follow to the original."""
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
         if dotted in _watched:
             _hits.add(dotted)
         return original(*args, **kwargs)
 
+    del wrapper.__wrapped__
     return wrapper
 
 

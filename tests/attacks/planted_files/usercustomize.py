@@ -1,0 +1,1 @@
+import builtins; builtins.PLANTED = True
