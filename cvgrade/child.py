@@ -23,6 +23,25 @@ def _forget_cvgrade_modules() -> None:
         del sys.modules[name]
 
 
+def serve(fd_in: int, fd_out: int, module: str, name: str, reference_calls: dict, limits_json: str | None) -> int:
+    """Confine this process, import the submission and answer requests until the input closes."""
+    requests = os.fdopen(fd_in, "rb")
+    replies = os.fdopen(fd_out, "wb")
+    from cvgrade import sandbox, wire
+    from cvgrade.server import Server
+
+    if limits_json:
+        sandbox.apply_limits(limits_json)
+    _forget_cvgrade_modules()
+    server = Server(module, name, reference_calls)
+    wire.write_frame(replies, wire.dumps({"ok": True, "value": {"import_error": server.import_error}}))
+    while True:
+        frame = wire.read_frame(requests)
+        if not frame:
+            return 0
+        wire.write_frame(replies, server.handle_frame(frame))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="cvgrade.child")
     parser.add_argument("--module", required=True, help="path of the student module")
@@ -32,23 +51,7 @@ def main(argv=None) -> int:
     parser.add_argument("--fd-out", type=int, required=True)
     parser.add_argument("--limits", default=None, help="JSON of cvgrade.sandbox.Limits to apply to this process")
     args = parser.parse_args(argv)
-
-    requests = os.fdopen(args.fd_in, "rb")
-    replies = os.fdopen(args.fd_out, "wb")
-    from cvgrade import sandbox, wire
-    from cvgrade.server import Server
-
-    reference_calls = json.loads(args.reference_calls)
-    if args.limits:
-        sandbox.apply_limits(args.limits)
-    _forget_cvgrade_modules()
-    server = Server(args.module, args.name, reference_calls)
-    wire.write_frame(replies, wire.dumps({"ok": True, "value": {"import_error": server.import_error}}))
-    while True:
-        frame = wire.read_frame(requests)
-        if not frame:
-            return 0
-        wire.write_frame(replies, server.handle_frame(frame))
+    return serve(args.fd_in, args.fd_out, args.module, args.name, json.loads(args.reference_calls), args.limits)
 
 
 if __name__ == "__main__":

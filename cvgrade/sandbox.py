@@ -162,16 +162,25 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def wrap(argv: list[str], workdir: Path) -> list[str]:
+    """`argv` run inside bubblewrap with `workdir` at /submission when `mode()` says so, else unchanged."""
+    if mode() != "bwrap":
+        return argv
+    return [shutil.which("bwrap"), *_bwrap_mounts(workdir), "--", *argv]
+
+
+def inside_path(workdir: Path) -> str:
+    """Where the child sees `workdir`."""
+    return INSIDE_WORKDIR if mode() == "bwrap" else str(workdir)
+
+
 def child_command(workdir: Path, name: str, reference_calls_json: str, fd_in: int, fd_out: int,
                   limits: Limits | None = None) -> list[str]:
     """argv that starts `cvgrade.child` on `workdir/<name>.py`, inside bubblewrap when `mode()` says so."""
-    folder = INSIDE_WORKDIR if mode() == "bwrap" else str(workdir)
-    child = [sys.executable, "-I", "-B", "-m", "cvgrade.child", "--module", f"{folder}/{name}.py", "--name", name,
-             "--reference-calls", reference_calls_json, "--fd-in", str(fd_in), "--fd-out", str(fd_out),
+    child = [sys.executable, "-I", "-B", "-m", "cvgrade.child", "--module", f"{inside_path(workdir)}/{name}.py",
+             "--name", name, "--reference-calls", reference_calls_json, "--fd-in", str(fd_in), "--fd-out", str(fd_out),
              "--limits", (limits or Limits.from_env()).to_json()]
-    if mode() != "bwrap":
-        return child
-    return [shutil.which("bwrap"), *_bwrap_mounts(workdir), "--", *child]
+    return wrap(child, workdir)
 
 
 def _bwrap_mounts(workdir: Path) -> list[str]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cvgrade import sandbox, wire
+from cvgrade import sandbox, wire, zygote
 from cvgrade.errors import (
     CallTimeout,
     ProtocolError,
@@ -37,6 +37,7 @@ from cvgrade.errors import (
 from cvgrade.server import Interrupt, Server
 
 IMPORT_TIMEOUT_S = 120.0
+ZYGOTE_ENV = "CVGRADE_ZYGOTE"
 
 
 class _Expired(Exception):
@@ -127,29 +128,77 @@ def _describe_exit(code: int) -> str:
     return f"exited with status {code} (sys.exit or os._exit in the submission?)"
 
 
+class _DirectChild:
+    """A child started with its own `python -I` (no warm pool)."""
+
+    def __init__(self, popen: subprocess.Popen, wrapped: bool):
+        self.popen, self.wrapped = popen, wrapped
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        if self.wrapped and 128 < code < 128 + 65:  # bwrap reports a child killed by signal N as 128 + N
+            code = 128 - code
+        return code
+
+    def kill(self) -> int:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        return self.wait()
+
+
+def warm_pool_enabled() -> bool:
+    """Children fork from a warm zygote unless CVGRADE_ZYGOTE=0."""
+    return os.environ.get(ZYGOTE_ENV, "1") != "0"
+
+
 class ChildTransport:
-    """Runs the submission's server in a child process started by `cvgrade.sandbox`."""
+    """Runs the submission's server in a fresh child process, sandboxed by `cvgrade.sandbox`.
+
+    The child is forked from a warm zygote (`cvgrade.zygote`) when the warm pool
+    is enabled, else started as its own process; both see the same sandbox.
+    """
 
     def __init__(self, module_path: Path, name: str, reference_calls: dict):
         self.module_path, self.name = Path(module_path), name
-        self.reference_calls = json.dumps(reference_calls, sort_keys=True)
+        self.reference_calls = reference_calls
         self.proc = None
+        self.workdir = None
         self.generation = 0
         self.failure = None
         self.log = tempfile.TemporaryFile()
 
     # process lifecycle
-    def _start(self) -> None:
+    def _launch(self, fd_in: int, fd_out: int):
+        """Start the child on `fd_in`/`fd_out`: forked from a zygote if possible, else directly."""
+        source = None
+        if self.module_path.is_file() and self.module_path.stat().st_size <= zygote.MAX_SOURCE_BYTES // 2:
+            source = self.module_path.read_bytes().decode("utf-8", errors="replace")
+        if warm_pool_enabled() and (source is not None or not self.module_path.exists()):
+            try:
+                warm = zygote.acquire(zygote.preload_for(source), IMPORT_TIMEOUT_S)
+                return warm.spawn(self.name, source, self.reference_calls, sandbox.Limits.from_env().to_json(),
+                                  sandbox.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
+            except zygote.ZygoteDied:
+                pass
         self.workdir = sandbox.prepare_workdir(self.module_path, self.name)
-        self.wrapped = sandbox.mode() == "bwrap"
+        command = sandbox.child_command(self.workdir, self.name, json.dumps(self.reference_calls, sort_keys=True),
+                                        fd_in, fd_out)
+        popen = subprocess.Popen(command, cwd=self.workdir, env=sandbox.child_env(self.workdir),
+                                 stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+                                 pass_fds=(fd_in, fd_out), start_new_session=True)
+        return _DirectChild(popen, sandbox.mode() == "bwrap")
+
+    def _start(self) -> None:
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
-        command = sandbox.child_command(self.workdir, self.name, self.reference_calls, to_child_r, from_child_w)
-        self.proc = subprocess.Popen(command, cwd=self.workdir, env=sandbox.child_env(self.workdir),
-                                     stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-                                     pass_fds=(to_child_r, from_child_w), start_new_session=True)
-        os.close(to_child_r)
-        os.close(from_child_w)
+        try:
+            self.proc = self._launch(to_child_r, from_child_w)
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
         os.set_blocking(self.to_child, False)
         self.generation += 1
         try:
@@ -169,16 +218,16 @@ class ChildTransport:
             raise _ImportFailed(str(value["import_error"]))
 
     def stop(self) -> int | None:
-        """Kill the child and everything it started; return its exit code."""
+        """Kill the child; return its exit code."""
         if self.proc is None:
             return None
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        code = self.proc.wait()
+        code = self.proc.kill()
         for fd in (self.to_child, self.from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
         self.proc = None
         return code
 
@@ -219,13 +268,8 @@ class ChildTransport:
         return self._read(size, deadline)
 
     def _exit_text(self) -> str:
-        try:
-            code = self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return "closed its connection"
-        if self.wrapped and 128 < code < 128 + 65:  # bwrap reports a child killed by signal N as 128 + N
-            code = 128 - code
-        return _describe_exit(code)
+        code = self.proc.wait(timeout=5)
+        return "closed its connection" if code is None else _describe_exit(code)
 
     def request(self, frame: bytes, timeout: float) -> bytes:
         if self.failure:

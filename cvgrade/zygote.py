@@ -1,0 +1,316 @@
+"""A warm pool for isolated children: a sandboxed process that imports the heavy libraries once and forks.
+
+A zygote (`python -I -B -m cvgrade.zygote`) starts inside the same sandbox as a
+plain child (`cvgrade.sandbox.wrap`), imports its preload list (numpy, torch,
+cv2, timm, ...), then serves one child at a time over a Unix socket from the
+grading process: `spawn` carries the student's source text, the child's
+environment, limits and reference calls, and three descriptors (requests,
+replies, output log). The zygote wipes its folder (and, under bubblewrap, its
+private /tmp), writes the module there, forks, and the child confines itself
+(`cvgrade.child.serve`: limits, seccomp) before importing the student's code.
+The zygote itself runs no student code; it reports the child's exit status, and
+kills the child when asked or when the grading process goes away. So every
+submission still gets a fresh process, without paying the imports again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import importlib
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+
+_HEADER = struct.Struct("<Q")
+MAX_SOURCE_BYTES = 8 << 20
+
+
+def _send(sock: socket.socket, message: dict, fds: tuple[int, ...] = ()) -> None:
+    data = json.dumps(message).encode()
+    head = _HEADER.pack(len(data))
+    if fds:
+        socket.send_fds(sock, [head], list(fds))
+    else:
+        sock.sendall(head)
+    sock.sendall(data)
+
+
+def _recv(sock: socket.socket, max_fds: int = 0) -> tuple[dict | None, list[int]]:
+    """One message and the descriptors sent with it; (None, []) at end of stream."""
+    head, fds = b"", []
+    while len(head) < _HEADER.size:
+        if max_fds and not head:
+            chunk, fds, _, _ = socket.recv_fds(sock, _HEADER.size, max_fds)
+        else:
+            chunk = sock.recv(_HEADER.size - len(head))
+        if not chunk:
+            return None, fds
+        head += chunk
+    (size,) = _HEADER.unpack(head)
+    if size > MAX_SOURCE_BYTES:
+        raise ValueError(f"message of {size} bytes is too large")
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(min(size - len(data), 1 << 20))
+        if not chunk:
+            return None, fds
+        data += chunk
+    return json.loads(data), fds
+
+
+# -- the zygote process ---------------------------------------------------------------------
+
+
+def _wipe(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.socket) -> None:
+    """In the forked child: become the submission's process, never return."""
+    code = 1
+    try:
+        control.close()
+        fd_in, fd_out, fd_log = fds
+        os.dup2(fd_log, 1)
+        os.dup2(fd_log, 2)
+        os.close(fd_log)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(workdir)
+        from cvgrade import child
+
+        code = child.serve(fd_in, fd_out, str(workdir / f"{request['name']}.py"), request["name"],
+                           request["reference_calls"], request["limits"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _supervise(control: socket.socket, pid: int) -> int:
+    """Wait for the child to end, killing it on request or when the grading process is gone; its exit code."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        while True:
+            ready, _, _ = select.select([control, pidfd], [], [])
+            if pidfd in ready:
+                break
+            message, _ = _recv(control)
+            if message is None or message.get("op") == "kill":
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                if message is None:
+                    os.waitpid(pid, 0)
+                    raise SystemExit(0)
+                break
+    finally:
+        os.close(pidfd)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: bool) -> int:
+    """The zygote loop (see the module docstring)."""
+    for name in preload:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    importlib.import_module("cvgrade.child")
+    importlib.import_module("cvgrade.server")
+    _send(control, {"ready": True})
+    while True:
+        request, fds = _recv(control, max_fds=3)
+        if request is None:
+            return 0
+        _wipe(workdir)
+        if wipe_tmp:
+            _wipe(Path("/tmp"))
+        if request["source"] is not None:
+            (workdir / f"{request['name']}.py").write_text(request["source"])
+        pid = os.fork()
+        if pid == 0:
+            _run_child(request, fds, workdir, control)
+        for fd in fds:
+            os.close(fd)
+        _send(control, {"pid": pid})
+        _send(control, {"exit": _supervise(control, pid)})
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="cvgrade.zygote")
+    parser.add_argument("--control-fd", type=int, required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--preload", default="")
+    parser.add_argument("--wipe-tmp", action="store_true")
+    args = parser.parse_args(argv)
+    control = socket.socket(fileno=args.control_fd)
+    return serve(control, Path(args.workdir), [m for m in args.preload.split(",") if m], args.wipe_tmp)
+
+
+# -- the grading process's side -------------------------------------------------------------
+
+
+class ZygoteDied(RuntimeError):
+    """The zygote ended or stopped answering."""
+
+
+class ForkedChild:
+    """A child forked by a zygote: wait for it or kill it through the zygote."""
+
+    def __init__(self, zygote: "Zygote"):
+        self.zygote, self.code = zygote, None
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """The child's exit code, or None if it is still running after `timeout` seconds."""
+        if self.code is None:
+            if not select.select([self.zygote.control], [], [], timeout)[0]:
+                return None
+            self.code = self.zygote.exit_code()
+        return self.code
+
+    def kill(self) -> int:
+        if self.code is None:
+            with contextlib.suppress(OSError):
+                _send(self.zygote.control, {"op": "kill"})
+            self.code = self.zygote.exit_code()
+        return self.code
+
+
+class Zygote:
+    """A warm, sandboxed process that forks one submission child at a time."""
+
+    def __init__(self, preload: tuple[str, ...], import_timeout: float):
+        from cvgrade import sandbox
+
+        self.preload = preload
+        self.workdir = Path(tempfile.mkdtemp(prefix="cvgrade-zygote-"))
+        self.control, theirs = socket.socketpair()
+        argv = [sys.executable, "-I", "-B", "-m", "cvgrade.zygote", "--control-fd", str(theirs.fileno()),
+                "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload)]
+        if sandbox.mode() == "bwrap":
+            argv.append("--wipe-tmp")
+        self.process = subprocess.Popen(sandbox.wrap(argv, self.workdir), env=sandbox.child_env(self.workdir),
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                                        start_new_session=True)
+        theirs.close()
+        self.busy = False
+        if not select.select([self.control], [], [], import_timeout)[0] or _recv(self.control)[0] != {"ready": True}:
+            self.close()
+            raise ZygoteDied("the warm process did not start")
+
+    def exit_code(self) -> int:
+        try:
+            message, _ = _recv(self.control)
+        except (OSError, ValueError):
+            message = None
+        self.busy = False
+        if message is None or type(message.get("exit")) is not int:
+            self.close()
+            return -signal.SIGKILL
+        return message["exit"]
+
+    def spawn(self, name: str, source: str, reference_calls: dict, limits_json: str, env: dict,
+              fds: tuple[int, int, int]) -> ForkedChild:
+        """Fork a child for `source` speaking on `fds` (requests in, replies out, output log)."""
+        self.busy = True
+        request = {"name": name, "source": source, "reference_calls": reference_calls, "limits": limits_json,
+                   "env": env}
+        try:
+            _send(self.control, request, fds)
+            reply, _ = _recv(self.control)
+        except OSError:
+            reply = None
+        if reply is None or type(reply.get("pid")) is not int:
+            self.close()
+            raise ZygoteDied("the warm process did not fork a child")
+        return ForkedChild(self)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def close(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+        self.control.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "open_clip", "transformers",
+               "skimage", "scipy", "sklearn")
+
+
+def preload_for(source: str | None) -> tuple[str, ...]:
+    """The heavy libraries a submission imports at top level (NumPy always), to import in its zygote."""
+    import ast
+
+    wanted = {"numpy"}
+    try:
+        tree = ast.parse(source or "")
+    except (SyntaxError, ValueError):
+        return ("numpy",)
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            wanted |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            wanted.add(node.module.split(".")[0])
+    return tuple(name for name in PRELOADABLE if name in wanted)
+
+
+_POOL: dict[tuple[str, tuple[str, ...]], list[Zygote]] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def acquire(preload: tuple[str, ...], import_timeout: float) -> Zygote:
+    """An idle zygote in the current sandbox mode with `preload` imported, started if none is free."""
+    from cvgrade import sandbox
+
+    key = (sandbox.mode(), preload)
+    with _POOL_LOCK:
+        zygotes = _POOL.setdefault(key, [])
+        zygotes[:] = [z for z in zygotes if z.alive()]
+        for zygote in zygotes:
+            if not zygote.busy:
+                zygote.busy = True
+                return zygote
+    zygote = Zygote(preload, import_timeout)
+    zygote.busy = True
+    with _POOL_LOCK:
+        _POOL[key].append(zygote)
+    return zygote
+
+
+@atexit.register
+def close_all() -> None:
+    """End every zygote of this process (at exit too)."""
+    with _POOL_LOCK:
+        for zygotes in _POOL.values():
+            for zygote in zygotes:
+                zygote.close()
+        _POOL.clear()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
