@@ -1,14 +1,15 @@
-"""The `cvgrade` command line: release, grade, selfcheck, demo."""
+"""The `cvgrade` command line: release, grade, selfcheck, course release, autograde, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
-from cvgrade import grading, paths, release, selfcheck
+from cvgrade import autograde, grading, paths, release, selfcheck
+from cvgrade import course as course_mod
+from cvgrade.workers import WorkerPool
 
 
 def _release(args) -> int:
@@ -55,16 +56,34 @@ def _topics(args) -> int:
     return 0
 
 
-def _demo(args) -> int:
-    root = paths.course_root()
-    start = time.monotonic()
-    written = release.write_release(root)
-    print(f"released {len(paths.topics(root))} topics ({len(written)} files) to {root / paths.ASSIGNMENTS}\n")
-    for label, which in (("instructor solutions", "solutions"), ("generated stubs", "stubs")):
-        report = grading.grade(root, which, isolated=True, jobs=2)
-        print(f"{label} (isolated):\n{grading.score_table(report)}\n")
-    print(f"done in {time.monotonic() - start:.0f} s")
+def _course_release(args) -> int:
+    course = course_mod.course_at(args.course)
+    topics = args.topic or paths.topics(course.kit)
+    course_mod.release_topics(course, topics)
+    for topic in topics:
+        print(f"released {topic}: {course.topic_dir('source', topic)} -> nbgrader exchange {course.exchange}")
     return 0
+
+
+def _autograde(args) -> int:
+    course = course_mod.course_at(args.course)
+    with WorkerPool(args.workers) as pool:
+        outcomes = autograde.autograde(course, args.topic, pool=pool, force=args.force,
+                                       gradescope_json=args.format == "gradescope", device=args.device,
+                                       call_timeout=args.call_timeout)
+        peaks = [f"{w.peak_rss_mb:.0f} MB" for w in pool.workers if w.sessions]
+    print(autograde.outcome_table(args.topic, outcomes))
+    if peaks:
+        print(f"peak memory per worker: {', '.join(peaks)}")
+    print(f"reports: {course.root / 'autograded'}/<student>/{args.topic}/{autograde.REPORT}")
+    print(f"feedback: {course.root / 'feedback'}/<student>/{args.topic}/{autograde.FEEDBACK_PAGE}")
+    return 0
+
+
+def _demo(args) -> int:
+    from cvgrade import demo
+
+    return demo.run(workers=args.workers, keep=args.keep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("topics", help="print the topic table (graded names, points) in Markdown")
     p.set_defaults(run=_topics)
 
-    p = commands.add_parser("demo", help="the end-to-end job on bundled data")
+    p = commands.add_parser("course", help="nbgrader course actions")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("release", help="assemble nbgrader source/<topic>/, generate_assignment, release_assignment")
+    q.add_argument("topic", nargs="*", help="topics to release (default: all)")
+    q.add_argument("--course", type=Path, help="course directory (default: the cwd if it has nbgrader_config.py, else the kit)")
+    q.set_defaults(run=_course_release)
+
+    p = commands.add_parser("autograde", help="grade every submitted/<student>/TOPIC of an nbgrader course")
+    p.add_argument("topic")
+    p.add_argument("--course", type=Path, help="course directory (default: the cwd if it has nbgrader_config.py, else the kit)")
+    p.add_argument("--workers", type=int, default=1, help="warm grading workers run in parallel")
+    p.add_argument("--force", action="store_true", help="grade again submissions that already have a report")
+    p.add_argument("--format", choices=("nbgrader", "gradescope"), default="nbgrader",
+                   help="gradescope: also write autograded/<student>/TOPIC/results.json")
+    p.add_argument("--device", choices=("cpu", "cuda"))
+    p.add_argument("--call-timeout", type=float)
+    p.set_defaults(run=_autograde)
+
+    p = commands.add_parser("demo", help="the end-to-end job on bundled data: a temporary nbgrader course, graded")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--keep", type=Path, help="build the course here and keep it (default: a temporary folder)")
     p.set_defaults(run=_demo)
     return parser
 

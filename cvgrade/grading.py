@@ -23,12 +23,13 @@ def pytest_command(root: Path, topic: str, submission: str | Path, report: Path,
     """argv of the pytest session that grades `topic` of `submission` and writes `report`."""
     command = [sys.executable, "-m", "pytest", str(root / paths.GRADERS / f"test_{topic}.py"),
                "--rootdir", str(root), "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
-               "--submission", str(submission), "--isolation", "isolated" if isolated else "in-process",
-               "--report", str(report)]
+               # one token each: before plugins load, pytest would take a separate value for a test path
+               f"--submission={submission}", f"--isolation={'isolated' if isolated else 'in-process'}",
+               f"--report={report}"]
     if device:
-        command += ["--device", device]
+        command.append(f"--device={device}")
     if call_timeout:
-        command += ["--call-timeout", str(call_timeout)]
+        command.append(f"--call-timeout={call_timeout}")
     if exitfirst:
         command.append("--exitfirst")
     return command

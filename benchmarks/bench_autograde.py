@@ -1,0 +1,129 @@
+"""Seconds per submission: `cvgrade autograde` against `nbgrader autograde`, same submissions, same checks.
+
+    python benchmarks/bench_autograde.py [--topic image_filtering] [--students 6]
+
+Two temporary nbgrader courses get the same student modules (correct, buggy and
+stub, in turn):
+
+- cvgrade: the topic released by `cvgrade course release`; `cvgrade autograde`
+  grades every submission in isolated mode, with 1 and then 2 warm workers.
+- nbgrader: an assignment whose notebook holds the module as its answer cell
+  (`%%writefile <topic>.py`) and one autograded test cell per grader test
+  function, worth the same points, that runs exactly that grader on the module
+  in the kernel; `nbgrader autograde` executes every notebook.
+
+Both sides are timed as one command over all students (start-up included);
+the script prints seconds per submission, the ratio, the two-worker speed-up,
+and the peak memory of each warm worker. Figures only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cvgrade import course as course_mod  # noqa: E402
+from cvgrade import grading  # noqa: E402
+from cvgrade.demo import sample_source  # noqa: E402
+from cvgrade.release import strip_solutions  # noqa: E402
+
+KINDS = ("correct", "buggy", "stub")
+
+
+def grader_functions(kit: Path, topic: str) -> dict[str, float]:
+    """Grader test function name -> its total points, from a collection."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "r.json"
+        subprocess.run(grading.pytest_command(kit, topic, "solutions", report, isolated=False) + ["--collect-only"],
+                       cwd=kit, capture_output=True, check=False)
+        tests = json.loads(report.read_text())["tests"]
+    points: dict[str, float] = defaultdict(float)
+    for test in tests:
+        points[test["name"].split("[")[0]] += test["max_points"]
+    return dict(points)
+
+
+def nbgrader_notebook(kit: Path, topic: str, module: str, functions: dict[str, float]) -> nbformat.NotebookNode:
+    """The equivalent notebook: the module as the answer cell, one grader function per test cell."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    answer = nbformat.v4.new_code_cell(f"%%writefile {topic}.py\n{module}")
+    answer.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False, "task": False,
+                                   "grade_id": "answer", "schema_version": 3}
+    notebook.cells.append(answer)
+    for i, (name, points) in enumerate(functions.items()):
+        cell = nbformat.v4.new_code_cell(
+            "import os, pytest\n"
+            f"assert pytest.main([{str(kit / 'graders' / f'test_{topic}.py')!r} + '::{name}', '--rootdir', {str(kit)!r},\n"
+            "                    '-q', '-p', 'no:cacheprovider', '--submission=' + os.getcwd(),\n"
+            "                    '--isolation=in-process']) == 0\n")
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "task": False,
+                                     "grade_id": f"check_{i}", "points": points, "schema_version": 3}
+        notebook.cells.append(cell)
+    return notebook
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.monotonic()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--topic", default="image_filtering")
+    parser.add_argument("--students", type=int, default=6)
+    args = parser.parse_args()
+    kit, topic = course_mod.kit_root(), args.topic
+    base = Path(tempfile.mkdtemp(prefix="cvgrade-bench-"))
+    stub = strip_solutions((kit / "solutions" / f"{topic}.py").read_text(), topic)
+    students = {f"s{i:02d}": sample_source(kit, topic, KINDS[i % len(KINDS)], stub) for i in range(args.students)}
+
+    ours = course_mod.create_course(base / "cvgrade", kit, course_id="bench", exchange=base / "x1")
+    course_mod.release_topics(ours, [topic])
+    theirs = course_mod.create_course(base / "nbgrader", kit, course_id="bench", exchange=base / "x2")
+    functions = grader_functions(kit, topic)
+    (theirs.root / "source" / topic).mkdir(parents=True)
+    nbformat.write(nbgrader_notebook(kit, topic, stub, functions), theirs.root / "source" / topic / f"{topic}.ipynb")
+    theirs.nbgrader("generate_assignment", topic, "--force")
+    for student, module in students.items():
+        (ours.topic_dir("submitted", topic, student)).mkdir(parents=True)
+        (ours.topic_dir("submitted", topic, student) / f"{topic}.py").write_text(module)
+        theirs.topic_dir("submitted", topic, student).mkdir(parents=True)
+        nbformat.write(nbgrader_notebook(kit, topic, module, functions),
+                       theirs.topic_dir("submitted", topic, student) / f"{topic}.ipynb")
+        theirs.nbgrader("db", "student", "add", student)
+
+    n = len(students)
+    cli = [sys.executable, "-m", "cvgrade", "autograde", topic, "--force"]
+    one = timed(cli + ["--workers", "1"], ours.root) / n
+    two = timed(cli + ["--workers", "2"], ours.root) / n
+    out = subprocess.run(cli + ["--workers", "1"], cwd=ours.root, capture_output=True, text=True).stdout
+    nb = timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"], theirs.root) / n
+
+    ours_csv, theirs_csv = course_mod.export_csv(ours, base / "ours.csv"), course_mod.export_csv(theirs, base / "theirs.csv")
+    print(f"topic {topic}, {n} submissions ({', '.join(KINDS)} in turn), {os.cpu_count()} CPUs, courses in {base}")
+    print(f"{'':28}{'s/submission':>14}")
+    print(f"{'nbgrader autograde':28}{nb:14.2f}")
+    print(f"{'cvgrade autograde, 1 worker':28}{one:14.2f}   {nb / one:5.1f}x faster than nbgrader")
+    print(f"{'cvgrade autograde, 2 workers':28}{two:14.2f}   {one / two:5.2f}x speed-up over 1 worker")
+    print(next((line for line in out.splitlines() if line.startswith("peak memory")), "peak memory: not reported"))
+    print(f"scores: cvgrade {ours_csv}, nbgrader {theirs_csv}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""`cvgrade autograde TOPIC`: grade every collected submission of a topic in an nbgrader course.
+
+For each `submitted/<student>/<topic>/`, the student's `<topic>.py` (a regular
+file; links and every other file are ignored) is copied alone into a clean
+folder and graded by the kit's hidden graders in isolated mode, as one pytest
+session of a warm worker (`cvgrade.workers`). Only this trusted process writes
+results, all from the plugin's JSON report:
+
+- `autograded/<student>/<topic>/cvgrade-report.json` (the full report) and the
+  submitted notebook with the autograder cell's output filled in (formgrader
+  shows it), plus `results.json` with `gradescope=True`;
+- `feedback/<student>/<topic>/autograder.html` (as the course's policy allows);
+- the score of grade cell `cvgrade_<topic>` in `gradebook.db`.
+
+A submission whose report says `ok` is skipped on the next run unless
+`force`; one that could not be graded is retried. A broken submission costs its
+own tests only, and a grading session that dies costs its own submission only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import shutil
+import stat
+import tempfile
+import time
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from cvgrade import feedback, gradebook, gradescope
+from cvgrade.course import Course, grade_cell_id
+from cvgrade.progress import Progress
+from cvgrade.workers import Worker, WorkerPool, grade_topic_warm
+
+REPORT, FEEDBACK_PAGE, GRADESCOPE = "cvgrade-report.json", "autograder.html", "results.json"
+_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/cvgrade-[\w-]+/")
+
+
+@dataclass
+class Outcome:
+    """What happened to one student's submission in a batch."""
+
+    student: str
+    score: float
+    max_score: float
+    status: str  # ok | error | skipped
+
+
+def module_of(submitted: Path, topic: str) -> Path | None:
+    """The student's `<topic>.py` if it is a regular file (not a link, not a folder), else None."""
+    path = submitted / f"{topic}.py"
+    try:
+        return path if stat.S_ISREG(path.lstat().st_mode) else None
+    except FileNotFoundError:
+        return None
+
+
+def _scrub(value):
+    """Drop temporary folder prefixes from messages, so a report does not depend on where it was graded."""
+    if isinstance(value, str):
+        return _TEMP_FOLDER.sub("", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+def grade_submission(worker: Worker, course: Course, topic: str, student: str, **options) -> dict:
+    """The report of one student's submission (see module docstring), graded from a clean folder."""
+    submitted = course.topic_dir("submitted", topic, student)
+    module = module_of(submitted, topic)
+    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as tmp:
+        if module is not None:
+            shutil.copyfile(module, Path(tmp) / f"{topic}.py")
+        report = grade_topic_warm(worker, course.kit, topic, tmp, isolated=True, **options)
+    report = _scrub(report)
+    report.update(student=student, submission=f"submitted/{student}/{topic}/{topic}.py",
+                  submission_sha256=hashlib.sha256(module.read_bytes()).hexdigest() if module else None,
+                  graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    if module is None:
+        report["note"] = f"no {topic}.py in the submission (or it was not a regular file)"
+    return report
+
+
+def _collected_timestamp(submitted: Path) -> str | None:
+    stamp = submitted / "timestamp.txt"
+    return stamp.read_text().strip() if stamp.is_file() else None
+
+
+def _autograded_notebook(course: Course, topic: str, student: str, report: dict) -> nbformat.NotebookNode:
+    """The student's notebook (the released one if theirs is missing or unreadable) with the score shown."""
+    try:
+        notebook = nbformat.read(course.topic_dir("submitted", topic, student) / f"{topic}.ipynb", as_version=4)
+    except Exception:  # missing or not a notebook: formgrader still needs one to show
+        notebook = nbformat.read(course.topic_dir("release", topic) / f"{topic}.ipynb", as_version=4)
+    text = f"cvgrade: {report['score']:g} / {report['max_score']:g} points; see feedback/{student}/{topic}/{FEEDBACK_PAGE}\n"
+    for cell in notebook.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_cell_id(topic):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    return notebook
+
+
+def write_results(course: Course, topic: str, student: str, report: dict, policy: feedback.CvgradeFeedback,
+                  *, gradescope_json: bool) -> None:
+    """Report, autograded notebook, feedback page and (optionally) Gradescope results of one student."""
+    graded = course.topic_dir("autograded", topic, student)
+    graded.mkdir(parents=True, exist_ok=True)
+    (graded / REPORT).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    submitted = course.topic_dir("submitted", topic, student)
+    module = module_of(submitted, topic)
+    if module is not None:
+        shutil.copyfile(module, graded / f"{topic}.py")
+    if (submitted / "timestamp.txt").is_file():
+        shutil.copyfile(submitted / "timestamp.txt", graded / "timestamp.txt")
+    nbformat.write(_autograded_notebook(course, topic, student, report), graded / f"{topic}.ipynb")
+    if gradescope_json:
+        (graded / GRADESCOPE).write_text(json.dumps(gradescope.results(report, policy), indent=2) + "\n")
+    page = course.topic_dir("feedback", topic, student)
+    page.mkdir(parents=True, exist_ok=True)
+    (page / FEEDBACK_PAGE).write_text(feedback.render(report, policy, student=student, topic=topic))
+
+
+def already_graded(course: Course, topic: str, student: str) -> dict | None:
+    """The stored report of a submission graded `ok`, else None."""
+    path = course.topic_dir("autograded", topic, student) / REPORT
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return report if report.get("status") == "ok" else None
+
+
+def autograde(course: Course, topic: str, *, workers: int = 1, force: bool = False, gradescope_json: bool = False,
+              progress_stream=None, pool: WorkerPool | None = None, **options) -> list[Outcome]:
+    """Grade every collected submission of `topic` (see module docstring); one outcome per student, sorted.
+
+    `pool`: warm workers to use (and leave running) instead of `workers` new ones.
+    """
+    policy = feedback.CvgradeFeedback(config=course.config())
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for student in course.students(topic):
+        previous = None if force else already_graded(course, topic, student)
+        if previous is None:
+            todo.append(student)
+        else:
+            outcomes[student] = Outcome(student, previous["score"], previous["max_score"], "skipped")
+    bar = Progress(len(todo), stream=progress_stream)
+    with gradebook.open_gradebook(course.db_url, course.course_id) as book, contextlib.ExitStack() as own:
+        pool = pool or own.enter_context(WorkerPool(min(workers, len(todo) or 1)))
+        futures = {pool.submit(lambda w, s=student: grade_submission(w, course, topic, s, **options)): student
+                   for student in todo}
+        for future in as_completed(futures):
+            student = futures[future]
+            report = future.result()
+            write_results(course, topic, student, report, policy, gradescope_json=gradescope_json)
+            submitted = course.topic_dir("submitted", topic, student)
+            gradebook.record(book, topic, student, report["score"], _collected_timestamp(submitted))
+            outcomes[student] = Outcome(student, report["score"], report["max_score"], report["status"])
+            bar.advance(f"{student}: {report['score']:g}/{report['max_score']:g}")
+        bar.close()
+    return [outcomes[s] for s in sorted(outcomes)]
+
+
+def outcome_table(topic: str, outcomes: list[Outcome]) -> str:
+    """Plain-text table: student, score, max, status."""
+    rows = [("student", "score", "max", "status")]
+    rows += [(o.student, f"{o.score:g}", f"{o.max_score:g}", o.status) for o in outcomes]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return f"{topic}\n" + "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)

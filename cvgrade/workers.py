@@ -1,0 +1,236 @@
+"""Warm grading workers: trusted processes that import the heavy libraries once and run many pytest sessions.
+
+`python -m cvgrade.workers` is one worker. It imports torch, timm, diffusers,
+open_clip and the cvgrade plugin once, then reads one JSON job per line on
+stdin (`{"argv": [...], "cwd": ..., "log": ...}`), runs `pytest.main(argv)` with
+its output sent to the job's log file, and answers one JSON line
+(`{"exit": code, "peak_rss_mb": ...}`) on its original stdout. Between sessions it
+forgets every module loaded from the course (graders, references, conftest
+files) and restores `sys.path`, so each session imports its grader module
+afresh; the heavy libraries stay. Student code never runs here: each session's
+`submission` fixture starts its own fresh isolated child.
+
+`WorkerPool` runs N such workers; a worker that dies or runs past the job's time
+limit is killed and replaced, and only that job is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import resource
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+from cvgrade import grading
+
+WARM_IMPORTS = ("numpy", "torch", "torchvision", "timm", "diffusers", "open_clip", "skimage", "cv2", "pytest",
+                "pytest_timeout", "cvgrade.plugin", "cvgrade.compare", "cvgrade.inputs", "cvgrade.submission")
+JOB_TIMEOUT_S = 1800.0
+GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+# -- the worker process -------------------------------------------------------------------
+
+
+def _warm_up() -> None:
+    import importlib
+
+    for name in WARM_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+def _forget_course_modules(course_root: Path, kept: set[str]) -> None:
+    """Drop modules loaded during a session from the course (not the cvgrade package) or named conftest."""
+    root = str(course_root.resolve())
+    for name, module in list(sys.modules.items()):
+        if name in kept or name == "cvgrade" or name.startswith("cvgrade."):
+            continue
+        file = getattr(module, "__file__", None) or ""
+        if name.split(".")[0] == "conftest" or (file and os.path.realpath(file).startswith(root + os.sep)):
+            del sys.modules[name]
+
+
+def _run_job(job: dict, kept: set[str]) -> int:
+    import pytest
+
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    saved_fds = os.dup(1), os.dup(2)
+    sys.stdout.flush(), sys.stderr.flush()
+    os.dup2(log, 1), os.dup2(log, 2)
+    try:
+        os.chdir(job["cwd"])
+        return int(pytest.main(job["argv"]))
+    except BaseException as error:  # a session that blows up costs its own job only
+        print(f"cvgrade worker: pytest session raised {error!r}", file=sys.stderr)
+        return 3
+    finally:
+        sys.stdout.flush(), sys.stderr.flush()
+        os.dup2(saved_fds[0], 1), os.dup2(saved_fds[1], 2)
+        for fd in (log, *saved_fds):
+            os.close(fd)
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        _forget_course_modules(Path(job["cwd"]), kept)
+
+
+def serve() -> int:
+    """The worker loop (see module docstring)."""
+    sys.dont_write_bytecode = True
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    _warm_up()
+    kept = set(sys.modules)
+    replies.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        job = json.loads(line)
+        code = _run_job(job, kept)
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        replies.write(json.dumps({"exit": code, "peak_rss_mb": round(peak_kb / 1024, 1)}) + "\n")
+    return 0
+
+
+# -- the parent side ----------------------------------------------------------------------
+
+
+class WorkerDied(RuntimeError):
+    """The worker ended or ran past its time limit; the message says which."""
+
+
+class Worker:
+    """One warm worker process, started on first use and restarted after a failure."""
+
+    def __init__(self, job_timeout: float = JOB_TIMEOUT_S):
+        self.job_timeout = job_timeout
+        self.process: subprocess.Popen | None = None
+        self.peak_rss_mb = 0.0
+        self.sessions = 0
+
+    def _start(self) -> None:
+        env = dict(os.environ, **GRADING_ENV)
+        self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.workers"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+                                        start_new_session=True)
+        self._reply(time.monotonic() + 600)
+
+    def _reply(self, deadline: float) -> dict:
+        out = self.process.stdout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.stop()
+                raise WorkerDied(f"the grading session ran past {self.job_timeout:g} s and was stopped")
+            ready, _, _ = select.select([out], [], [], min(left, 1.0))
+            if ready:
+                line = out.readline()
+                if not line:
+                    code = self.stop()
+                    raise WorkerDied(f"the grading process ended unexpectedly (exit status {code})")
+                return json.loads(line)
+
+    def run(self, argv: list[str], cwd: Path, log: Path) -> int:
+        """Run one pytest session; its exit code. Raises WorkerDied (and resets) if the worker fails."""
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        self.process.stdin.write(json.dumps({"argv": argv, "cwd": str(cwd), "log": str(log)}) + "\n")
+        self.process.stdin.flush()
+        reply = self._reply(time.monotonic() + self.job_timeout)
+        self.sessions += 1
+        self.peak_rss_mb = max(self.peak_rss_mb, reply["peak_rss_mb"])
+        return reply["exit"]
+
+    def stop(self) -> int | None:
+        """End the worker and everything it started; its exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        code = self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+        self.process = None
+        return code
+
+
+def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | Path, **options) -> dict:
+    """`grading.grade_topic`, run as a session of a warm worker instead of a fresh pytest process."""
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+        report_path, log_path = Path(tmp) / "report.json", Path(tmp) / "session.log"
+        argv = grading.pytest_command(root, topic, submission, report_path, **options)[3:]  # drop `python -m pytest`
+        try:
+            code, failure = worker.run(argv, root, log_path), ""
+        except WorkerDied as died:
+            code, failure = -1, str(died)
+        output = log_path.read_text(errors="replace") if log_path.is_file() else ""
+        if report_path.is_file() and not failure:
+            report = json.loads(report_path.read_text())
+            report["status"] = "ok" if code in (0, 1) else "error"
+        else:
+            report = {"score": 0, "max_score": 0, "tests": [], "topics": {}, "status": "error"}
+        if report["status"] != "ok":
+            report["error"] = (output + ("\n" + failure if failure else ""))[-3000:]
+        report["topic"] = topic
+        return report
+
+
+class WorkerPool:
+    """`size` warm workers fed from one queue: `submit(fn)` runs `fn(worker)` on the next free worker."""
+
+    def __init__(self, size: int, job_timeout: float = JOB_TIMEOUT_S):
+        self.workers = [Worker(job_timeout) for _ in range(max(1, size))]
+        self._jobs: queue.Queue = queue.Queue()
+        self._threads = [threading.Thread(target=self._loop, args=(w,), daemon=True) for w in self.workers]
+        for thread in self._threads:
+            thread.start()
+
+    def _loop(self, worker: Worker) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            fn, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(worker))
+            except BaseException as error:
+                future.set_exception(error)
+
+    def submit(self, fn) -> Future:
+        future: Future = Future()
+        self._jobs.put((fn, future))
+        return future
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
+        for worker in self.workers:
+            worker.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+if __name__ == "__main__":
+    sys.exit(serve())
