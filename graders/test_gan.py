@@ -177,6 +177,7 @@ def test_dcgan_init_batchnorm(submission, layer):
 @pytest.mark.points(1)
 def test_dcgan_init_leaves_other_modules_alone(submission):
     before, after = _initialised(submission)
+    assert not torch.equal(after["0.weight"], before["0.weight"]), "dcgan_weights_init left the Conv2d weight unchanged"
     assert_equal(after["4.weight"], before["4.weight"], name="Linear weight (not a Conv or BatchNorm)")
     assert_equal(after["4.bias"], before["4.bias"], name="Linear bias")
 
