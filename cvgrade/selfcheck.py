@@ -3,6 +3,9 @@
 A mutant (`tests/mutants/<topic>/<mistake>.py`) is appended to the solution
 module, so its definitions replace the solution's; each must lose points, and
 every graded name needs at least `MIN_MUTANTS` of them.
+
+Each check takes `grade`, the function that runs one grading session
+(`cvgrade.grading.grade_topic` by default, or a warm worker's, see `warm_grader`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 from cvgrade import paths
 from cvgrade.grading import grade_topic
+from cvgrade.workers import Worker, grade_topic_warm
 from cvgrade.release import graded_names
 
 MIN_MUTANTS = 2
@@ -49,8 +53,13 @@ def _failed(report: dict) -> list[str]:
     return [t["name"] for t in report["tests"] if t["outcome"] != "passed"]
 
 
-def check_solutions(root: Path, topic: str, isolated: bool) -> Check:
-    report = grade_topic(root, topic, "solutions", isolated=isolated)
+def warm_grader(worker: Worker):
+    """A `grade` function that runs every session in `worker`, paying the heavy imports once."""
+    return lambda root, topic, submission, **options: grade_topic_warm(worker, root, topic, submission, **options)
+
+
+def check_solutions(root: Path, topic: str, isolated: bool, grade=grade_topic) -> Check:
+    report = grade(root, topic, "solutions", isolated=isolated)
     mode = "isolated" if isolated else "in-process"
     ok = report["status"] == "ok" and report["max_score"] > 0 and report["score"] == report["max_score"]
     detail = f"{report['score']:g}/{report['max_score']:g}"
@@ -59,18 +68,18 @@ def check_solutions(root: Path, topic: str, isolated: bool) -> Check:
     return Check(topic, f"solutions score 100% ({mode})", ok, detail)
 
 
-def check_stubs(root: Path, topic: str) -> Check:
-    report = grade_topic(root, topic, "stubs", isolated=False)
+def check_stubs(root: Path, topic: str, grade=grade_topic) -> Check:
+    report = grade(root, topic, "stubs", isolated=False)
     passed = [t["name"] for t in report["tests"] if t["outcome"] == "passed"]
     ok = report["status"] == "ok" and report["max_score"] > 0 and not passed
     return Check(topic, "stubs score 0", ok,
                  f"{report['score']:g}/{report['max_score']:g}" + (f"; passed: {', '.join(passed[:5])}" if passed else ""))
 
 
-def check_mutant(root: Path, topic: str, mutant: Path) -> Check:
+def check_mutant(root: Path, topic: str, mutant: Path, grade=grade_topic) -> Check:
     with tempfile.TemporaryDirectory(prefix="cvgrade-mutant-") as tmp:
         folder = write_mutant_submission(root, topic, mutant, Path(tmp))
-        report = grade_topic(root, topic, folder, isolated=False, exitfirst=True)
+        report = grade(root, topic, folder, isolated=False, exitfirst=True)
     failed = _failed(report)
     ok = report["status"] == "ok" and bool(failed)
     return Check(topic, f"mutant {mutant.stem} caught", ok,
@@ -89,11 +98,17 @@ def check_mutant_coverage(root: Path, topic: str) -> Check:
                  ", ".join(f"{k}: {v}" for k, v in short.items()) or f"{len(names)} names covered")
 
 
-def run(root: Path, topics: list[str]) -> list[Check]:
-    """All checks of `topics`, in a fixed order."""
-    checks = []
-    for topic in topics:
-        checks += [check_solutions(root, topic, False), check_solutions(root, topic, True),
-                   check_stubs(root, topic), check_mutant_coverage(root, topic)]
-        checks += [check_mutant(root, topic, m) for m in mutants(root, topic)]
-    return checks
+def run(root: Path, topics: list[str]):
+    """Yield all checks of `topics`, in a fixed order, graded by one warm worker."""
+    worker = Worker()
+    grade = warm_grader(worker)
+    try:
+        for topic in topics:
+            yield check_solutions(root, topic, False, grade)
+            yield check_solutions(root, topic, True, grade)
+            yield check_stubs(root, topic, grade)
+            yield check_mutant_coverage(root, topic)
+            for mutant in mutants(root, topic):
+                yield check_mutant(root, topic, mutant, grade)
+    finally:
+        worker.stop()

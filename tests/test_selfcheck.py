@@ -3,10 +3,19 @@
 import pytest
 
 from cvgrade import selfcheck
+from cvgrade.workers import Worker
 from conftest import ROOT, TOPICS
 
 MUTANTS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS
            for path in selfcheck.mutants(ROOT, topic)]
+
+
+@pytest.fixture(scope="module")
+def grade():
+    """Grading sessions in one warm worker: torch and friends are imported once for the whole module."""
+    worker = Worker()
+    yield selfcheck.warm_grader(worker)
+    worker.stop()
 
 
 def assert_ok(check):
@@ -15,13 +24,13 @@ def assert_ok(check):
 
 @pytest.mark.parametrize("isolated", [False, True], ids=["in-process", "isolated"])
 @pytest.mark.parametrize("topic", TOPICS)
-def test_solutions_score_full_marks(root, topic, isolated):
-    assert_ok(selfcheck.check_solutions(root, topic, isolated))
+def test_solutions_score_full_marks(root, grade, topic, isolated):
+    assert_ok(selfcheck.check_solutions(root, topic, isolated, grade))
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_stubs_score_zero(root, topic):
-    assert_ok(selfcheck.check_stubs(root, topic))
+def test_stubs_score_zero(root, grade, topic):
+    assert_ok(selfcheck.check_stubs(root, topic, grade))
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -30,8 +39,13 @@ def test_every_graded_name_has_mutants(root, topic):
 
 
 @pytest.mark.parametrize("topic, mutant", MUTANTS)
-def test_mutant_is_caught(root, topic, mutant):
-    assert_ok(selfcheck.check_mutant(root, topic, mutant))
+def test_mutant_is_caught(root, grade, topic, mutant):
+    assert_ok(selfcheck.check_mutant(root, topic, mutant, grade))
+
+
+def test_a_warm_session_grades_like_a_fresh_process(root, grade):
+    mutant = selfcheck.mutants(root, "vae")[0]
+    assert selfcheck.check_mutant(root, "vae", mutant, grade) == selfcheck.check_mutant(root, "vae", mutant)
 
 
 def test_every_topic_is_checked():
