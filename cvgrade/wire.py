@@ -2,9 +2,10 @@
 
 A message is a JSON header followed by raw byte buffers (array and tensor data).
 Only exact builtin types, NumPy arrays and scalars, torch tensors, dtypes,
-devices and sizes are encoded as themselves; handles and function references
-name objects that stay in the submission's process. Every other object is
-encoded as `Foreign(type_name)`, which no comparator accepts. Decoding checks
+devices and sizes are encoded as themselves; subclasses of tuple, list and dict (named tuples,
+`torch.return_types`, `OrderedDict`) as their base type; handles and function
+references name objects that stay in the submission's process. Every other
+object is encoded as `Foreign(type_name)`, which no comparator accepts. Decoding checks
 every field, so a hostile sender can make decoding fail but never run code.
 """
 
@@ -102,6 +103,9 @@ class _Encoder:
         handle = self.handle_of(obj) if self.handle_of else None
         if handle is not None:
             return {"$": "HandleRef", "v": handle}
+        for base in (tuple, list, dict):  # named tuples, torch.return_types, OrderedDict: sent as their base
+            if isinstance(obj, base):
+                return self.encode(base(obj), depth)
         return {"$": "Foreign", "v": _type_name(obj)}
 
     def encode_torch(self, torch, obj, cls, depth):

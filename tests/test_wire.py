@@ -49,6 +49,15 @@ def test_tensors_roundtrip_with_dtype_and_grad_flag(dtype):
     assert grad.requires_grad and grad.is_leaf
 
 
+def test_container_subclasses_arrive_as_their_base_type():
+    from collections import OrderedDict, namedtuple
+
+    top = roundtrip(torch.topk(torch.tensor([3.0, 1.0, 2.0]), 2))
+    assert type(top) is tuple and torch.equal(top[1], torch.tensor([0, 2]))
+    assert type(roundtrip(OrderedDict(a=torch.ones(1)))) is dict
+    assert roundtrip(namedtuple("Pair", "x y")(1, 2)) == (1, 2)
+
+
 def test_torch_metadata_roundtrips():
     value = (torch.float64, torch.device("cpu"), torch.Size([2, 3]))
     assert roundtrip(value) == value and type(roundtrip(value)[2]) is torch.Size

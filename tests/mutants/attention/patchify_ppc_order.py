@@ -1,0 +1,10 @@
+"""patchify flattens each patch in (P, P, C) order (channels last) instead of (C, P, P)."""
+
+
+def patchify(images, patch_size):
+    B, C, H, W = images.shape
+    P = patch_size
+    if H % P or W % P:
+        raise ValueError(f"image height {H} and width {W} must be divisible by patch_size {P}")
+    patches = images.reshape(B, C, H // P, P, W // P, P).permute(0, 2, 4, 3, 5, 1)
+    return patches.reshape(B, (H // P) * (W // P), C * P * P)

@@ -1,0 +1,9 @@
+"""clip_contrastive_loss adds the two cross-entropies instead of averaging them."""
+
+
+def clip_contrastive_loss(image_features, text_features, logit_scale):
+    if image_features.shape != text_features.shape:
+        raise ValueError("image_features and text_features must both be (N, D)")
+    logits = similarity_logits(image_features, text_features, logit_scale)
+    targets = torch.arange(logits.shape[0], device=logits.device)
+    return F.cross_entropy(logits, targets) + F.cross_entropy(logits.T, targets)
