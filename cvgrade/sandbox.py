@@ -9,8 +9,9 @@ network sockets; see `cvgrade.seccomp`) before it imports the student's module.
 Where bubblewrap works (`mode() == "bwrap"`), the child also runs in a private
 mount, PID, network, IPC and UTS namespace with no capabilities. It sees,
 read-only: /usr, /lib*, /bin, /sbin, a few files of /etc, the Python installation
-(prefix, base prefix, site-packages) and the `cvgrade` package directory (bound
-alone, never the repository or course that holds it); read-write: its own
+(prefix, base prefix, site-packages) and the grading process's own `cvgrade`
+package directory, bound alone at /opt/cvgrade/cvgrade and put first on the
+child's sys.path (never the repository or course that holds it); read-write: its own
 folder (at /submission) and an empty private /tmp; everything else is read-only. It does not see the course
 (graders, solutions, references, tests), reports, gradebooks or other
 students' folders. `/dev/nvidia*` are bound when present (GPU grading).
@@ -40,6 +41,7 @@ import cvgrade
 SANDBOX_ENV = "CVGRADE_SANDBOX"            # auto (default) | bwrap | rlimits
 EXTRA_READ_ENV = "CVGRADE_SANDBOX_READ"    # os.pathsep-separated extra read-only paths (model caches)
 INSIDE_WORKDIR = "/submission"
+PACKAGE_MOUNT = "/opt/cvgrade"  # inside bubblewrap: a folder holding only the cvgrade package
 _PASSED_ENV = ("PATH", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf",
               "alternatives", "os-release")
@@ -125,7 +127,8 @@ def _bwrap_problem() -> str | None:
     if path is None:
         return "bwrap is not installed (apt-get install bubblewrap)"
     with tempfile.TemporaryDirectory(prefix="cvgrade-probe-") as folder:
-        probe = [path, *_bwrap_mounts(Path(folder)), "--", sys.executable, "-I", "-c", "import cvgrade.server"]
+        probe = [path, *_bwrap_mounts(Path(folder)), "--", sys.executable, "-I", "-c",
+                 f"import sys; sys.path.insert(0, {PACKAGE_MOUNT!r}); import cvgrade.server"]
         try:
             done = subprocess.run(probe, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -162,6 +165,15 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def python_module(module: str, *args: str) -> list[str]:
+    """argv running `python -I -B -m module args`; under bubblewrap with the bound cvgrade package first on sys.path."""
+    if mode() != "bwrap":
+        return [sys.executable, "-I", "-B", "-m", module, *args]
+    bootstrap = (f"import runpy, sys; sys.path.insert(0, {PACKAGE_MOUNT!r}); sys.argv[0] = {module!r}; "
+                 f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)")
+    return [sys.executable, "-I", "-B", "-c", bootstrap, *args]
+
+
 def wrap(argv: list[str], workdir: Path) -> list[str]:
     """`argv` run inside bubblewrap with `workdir` at /submission when `mode()` says so, else unchanged."""
     if mode() != "bwrap":
@@ -177,9 +189,9 @@ def inside_path(workdir: Path) -> str:
 def child_command(workdir: Path, name: str, reference_calls_json: str, fd_in: int, fd_out: int,
                   limits: Limits | None = None) -> list[str]:
     """argv that starts `cvgrade.child` on `workdir/<name>.py`, inside bubblewrap when `mode()` says so."""
-    child = [sys.executable, "-I", "-B", "-m", "cvgrade.child", "--module", f"{inside_path(workdir)}/{name}.py",
-             "--name", name, "--reference-calls", reference_calls_json, "--fd-in", str(fd_in), "--fd-out", str(fd_out),
-             "--limits", (limits or Limits.from_env()).to_json()]
+    child = python_module("cvgrade.child", "--module", f"{inside_path(workdir)}/{name}.py", "--name", name,
+                          "--reference-calls", reference_calls_json, "--fd-in", str(fd_in), "--fd-out", str(fd_out),
+                          "--limits", (limits or Limits.from_env()).to_json())
     return wrap(child, workdir)
 
 
@@ -196,6 +208,7 @@ def _bwrap_mounts(workdir: Path) -> list[str]:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for path in _python_paths():
         args += ["--ro-bind", path, path]
+    args += ["--ro-bind", str(Path(cvgrade.__file__).resolve().parent), f"{PACKAGE_MOUNT}/cvgrade"]
     for path in filter(None, os.environ.get(EXTRA_READ_ENV, "").split(os.pathsep)):
         args += ["--ro-bind-try", path, path]
     args += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
@@ -209,9 +222,8 @@ def _bwrap_mounts(workdir: Path) -> list[str]:
 
 
 def _python_paths() -> list[str]:
-    """The interpreter's prefixes, its site-packages and the cvgrade package folder, outermost first."""
-    package = str(Path(cvgrade.__file__).resolve().parent)
-    candidates = {sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent.parent), package,
+    """The interpreter's prefixes and its site-packages, outermost first."""
+    candidates = {sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent.parent),
                   *site.getsitepackages()}
     existing = sorted(str(Path(p).resolve()) for p in candidates if Path(p).is_dir())
     kept = ["/usr"]  # bound on its own

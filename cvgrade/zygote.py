@@ -204,8 +204,8 @@ class Zygote:
         self.preload = preload
         self.workdir = Path(tempfile.mkdtemp(prefix="cvgrade-zygote-"))
         self.control, theirs = socket.socketpair()
-        argv = [sys.executable, "-I", "-B", "-m", "cvgrade.zygote", "--control-fd", str(theirs.fileno()),
-                "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload)]
+        argv = sandbox.python_module("cvgrade.zygote", "--control-fd", str(theirs.fileno()),
+                                     "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload))
         if sandbox.mode() == "bwrap":
             argv.append("--wipe-tmp")
         self.process = subprocess.Popen(sandbox.wrap(argv, self.workdir), env=sandbox.child_env(self.workdir),

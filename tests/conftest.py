@@ -4,10 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import paths
-
-ROOT = Path(__file__).resolve().parents[1]
-TOPICS = paths.topics(ROOT)
+from course_paths import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -117,9 +117,10 @@ class Batch:
         attack = (ATTACKS / f"{name}.py").read_text()
         for placeholder, value in (("__COURSE__", self.course), ("__OTHER__", self.other), ("__PORT__", self.port)):
             attack = attack.replace(placeholder, str(value))
-        if (ATTACKS / name).is_dir():
-            shutil.copytree(ATTACKS / name, folder)
         folder.mkdir(parents=True, exist_ok=True)
+        if (ATTACKS / name).is_dir():  # stored inert (".planted"), so no tool of ours ever picks them up
+            for planted in (ATTACKS / name).iterdir():
+                shutil.copyfile(planted, folder / planted.name.removesuffix(".planted"))
         (folder / f"{TOPIC}.py").write_text(self.bases[expect.base] + "\n\n" + attack)
         return folder
 

@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 
 from cvgrade import paths
-from conftest import ROOT
+from course_paths import ROOT
 
 NOTEBOOKS = sorted((ROOT / paths.SOLUTIONS).glob("*.ipynb"))
 TIMEOUT_S = 600

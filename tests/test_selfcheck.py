@@ -4,7 +4,7 @@ import pytest
 
 from cvgrade import selfcheck
 from cvgrade.workers import Worker
-from conftest import ROOT, TOPICS
+from course_paths import ROOT, TOPICS
 
 MUTANTS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS
            for path in selfcheck.mutants(ROOT, topic)]
