@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -165,7 +164,3 @@ def drift(root: Path) -> list[str]:
                       if not (fresh / n).is_file() or not (committed / n).is_file()
                       or (fresh / n).read_bytes() != (committed / n).read_bytes())
 
-
-def copy_release(root: Path, out: Path) -> None:
-    """A fresh copy of the committed release (what a student receives) at `out`."""
-    shutil.copytree(root / paths.ASSIGNMENTS, out, ignore=shutil.ignore_patterns("__pycache__"))

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 
-import nbformat
 import pytest
 
 from cvgrade import autograde, course as course_mod, feedback, gradescope

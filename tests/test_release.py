@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from cvgrade import paths, release
-from course_paths import ROOT, TOPICS
+from course_paths import TOPICS
 
 
 def test_committed_release_is_what_generation_produces(root):
