@@ -23,6 +23,7 @@ def pytest_command(root: Path, topic: str, submission: str | Path, report: Path,
     """argv of the pytest session that grades `topic` of `submission` and writes `report`."""
     command = [sys.executable, "-m", "pytest", str(root / paths.GRADERS / f"test_{topic}.py"),
                "--rootdir", str(root), "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+               "--tb=native",  # reports keep only the crash message; pytest's own tracebacks parse every source file
                # one token each: before plugins load, pytest would take a separate value for a test path
                f"--submission={submission}", f"--isolation={'isolated' if isolated else 'in-process'}",
                f"--report={report}"]

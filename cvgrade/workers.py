@@ -1,9 +1,10 @@
 """Warm grading workers: trusted processes that import the heavy libraries once and run many pytest sessions.
 
-`python -m cvgrade.workers` is one worker. It imports torch, timm, diffusers,
-open_clip and the cvgrade plugin once, then reads one JSON job per line on
-stdin (`{"argv": [...], "cwd": ..., "log": ...}`), runs `pytest.main(argv)` with
-its output sent to the job's log file, and answers one JSON line
+`python -m cvgrade.workers` is one worker. It reads one JSON job per line on
+stdin (`{"argv": [...], "cwd": ..., "log": ..., "warm": [...]}`), imports the
+job's heavy libraries (torch, timm, diffusers, open_clip, cv2: see
+`warm_imports`) unless an earlier job did, runs `pytest.main(argv)` with its
+output sent to the job's log file, and answers one JSON line
 (`{"exit": code, "peak_rss_mb": ...}`) on its original stdout. Between sessions it
 forgets every module loaded from the course (graders, references, conftest
 files) and restores `sys.path`, so each session imports its grader module
@@ -16,6 +17,9 @@ limit is killed and replaced, and only that job is lost.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import importlib
 import json
 import os
 import queue
@@ -24,47 +28,68 @@ import select
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from cvgrade import grading
+from cvgrade import grading, paths, zygote
 
-WARM_IMPORTS = ("numpy", "torch", "torchvision", "timm", "diffusers", "open_clip", "skimage", "cv2", "pytest",
-                "pytest_timeout", "cvgrade.plugin", "cvgrade.compare", "cvgrade.inputs", "cvgrade.submission")
 JOB_TIMEOUT_S = 1800.0
 GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def warm_imports(root: Path, topic: str) -> list[str]:
+    """The heavy libraries a topic's grader and reference import at top level: a worker imports them once."""
+    sources = [root / paths.GRADERS / f"test_{topic}.py", root / paths.REFERENCE / f"{topic}.py"]
+    return list(zygote.preload_for("\n".join(p.read_text() for p in sources if p.is_file())))
 
 
 # -- the worker process -------------------------------------------------------------------
 
 
-def _warm_up() -> None:
-    import importlib
+def _warm_up(names: list[str]) -> None:
+    """Import `names` (missing ones are the session's to report), then freeze the heap if that loaded anything.
 
-    for name in WARM_IMPORTS:
+    Frozen objects are left out of every later garbage collection; pytest runs
+    several per session, each of which would otherwise walk all of torch.
+    """
+    loaded = len(sys.modules)
+    for name in names:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    if len(sys.modules) != loaded:
+        gc.collect()
+        gc.freeze()
 
 
-def _forget_course_modules(course_root: Path, kept: set[str]) -> None:
-    """Drop modules loaded during a session from the course (not the cvgrade package) or named conftest."""
-    root = str(course_root.resolve())
+def _prefixes(*folders: str) -> tuple[str, ...]:
+    return tuple({os.path.join(f, "") for f in folders} | {os.path.join(os.path.realpath(f), "") for f in folders})
+
+
+def _forget_course_modules(course_root: Path) -> None:
+    """Drop modules loaded from the course (graders, references, conftest files); keep cvgrade and libraries.
+
+    Installed packages are kept even where a virtual environment sits inside the course folder.
+    """
+    course = _prefixes(str(course_root))
+    libraries = _prefixes(*{sysconfig.get_paths()[key] for key in ("purelib", "platlib", "stdlib", "platstdlib")})
     for name, module in list(sys.modules.items()):
-        if name in kept or name == "cvgrade" or name.startswith("cvgrade."):
+        if name == "cvgrade" or name.startswith("cvgrade."):
             continue
         file = getattr(module, "__file__", None) or ""
-        if name.split(".")[0] == "conftest" or (file and os.path.realpath(file).startswith(root + os.sep)):
+        if name.split(".")[0] == "conftest" or (file.startswith(course) and not file.startswith(libraries)):
             del sys.modules[name]
 
 
-def _run_job(job: dict, kept: set[str]) -> int:
+def _run_job(job: dict) -> int:
     import pytest
 
+    _warm_up(job.get("warm", []))
     saved_path, saved_cwd = list(sys.path), os.getcwd()
     log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     saved_fds = os.dup(1), os.dup(2)
@@ -83,7 +108,7 @@ def _run_job(job: dict, kept: set[str]) -> int:
             os.close(fd)
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
-        _forget_course_modules(Path(job["cwd"]), kept)
+        _forget_course_modules(Path(job["cwd"]))
 
 
 def serve() -> int:
@@ -92,12 +117,11 @@ def serve() -> int:
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    _warm_up()
-    kept = set(sys.modules)
+    _warm_up(["pytest", "cvgrade.plugin"])
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         job = json.loads(line)
-        code = _run_job(job, kept)
+        code = _run_job(job)
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         replies.write(json.dumps({"exit": code, "peak_rss_mb": round(peak_kb / 1024, 1)}) + "\n")
     return 0
@@ -110,11 +134,28 @@ class WorkerDied(RuntimeError):
     """The worker ended or ran past its time limit; the message says which."""
 
 
-class Worker:
-    """One warm worker process, started on first use and restarted after a failure."""
+def core_shares(size: int) -> list[frozenset[int] | None]:
+    """The CPU cores each of `size` workers is pinned to: an equal share each, or None (all) for a single worker.
 
-    def __init__(self, job_timeout: float = JOB_TIMEOUT_S):
+    A worker, its zygote and the submission's child answer each other call by
+    call; kept on their own cores, two such pairs never wait for each other's
+    wake-ups, and torch (whose threads follow the affinity) uses only the share.
+    """
+    cores = sorted(os.sched_getaffinity(0))
+    if size <= 1 or len(cores) <= 1:
+        return [None] * max(1, size)
+    if size >= len(cores):
+        return [frozenset({cores[i % len(cores)]}) for i in range(size)]
+    share = len(cores) // size
+    return [frozenset(cores[i * share:(i + 1) * share]) for i in range(size)]
+
+
+class Worker:
+    """One warm worker process, started on first use and restarted after a failure; `cores` pins it."""
+
+    def __init__(self, job_timeout: float = JOB_TIMEOUT_S, cores: frozenset[int] | None = None):
         self.job_timeout = job_timeout
+        self.cores = cores
         self.process: subprocess.Popen | None = None
         self.peak_rss_mb = 0.0
         self.sessions = 0
@@ -124,6 +165,9 @@ class Worker:
         self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.workers"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
                                         start_new_session=True)
+        if self.cores is not None:  # before its first job, so torch, its zygote and children follow it
+            with contextlib.suppress(ProcessLookupError):  # died at start: the reply below says so
+                os.sched_setaffinity(self.process.pid, self.cores)
         self._reply(time.monotonic() + 600)
 
     def _reply(self, deadline: float) -> dict:
@@ -141,11 +185,12 @@ class Worker:
                     raise WorkerDied(f"the grading process ended unexpectedly (exit status {code})")
                 return json.loads(line)
 
-    def run(self, argv: list[str], cwd: Path, log: Path) -> int:
-        """Run one pytest session; its exit code. Raises WorkerDied (and resets) if the worker fails."""
+    def run(self, argv: list[str], cwd: Path, log: Path, warm: list[str] = ()) -> int:
+        """Run one pytest session, importing `warm` first; its exit code. Raises WorkerDied (and resets) if the worker fails."""
         if self.process is None or self.process.poll() is not None:
             self._start()
-        self.process.stdin.write(json.dumps({"argv": argv, "cwd": str(cwd), "log": str(log)}) + "\n")
+        job = {"argv": argv, "cwd": str(cwd), "log": str(log), "warm": list(warm)}
+        self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         reply = self._reply(time.monotonic() + self.job_timeout)
         self.sessions += 1
@@ -174,7 +219,7 @@ def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | P
         report_path, log_path = Path(tmp) / "report.json", Path(tmp) / "session.log"
         argv = grading.pytest_command(root, topic, submission, report_path, **options)[3:]  # drop `python -m pytest`
         try:
-            code, failure = worker.run(argv, root, log_path), ""
+            code, failure = worker.run(argv, root, log_path, warm_imports(root, topic)), ""
         except WorkerDied as died:
             code, failure = -1, str(died)
         output = log_path.read_text(errors="replace") if log_path.is_file() else ""
@@ -193,7 +238,7 @@ class WorkerPool:
     """`size` warm workers fed from one queue: `submit(fn)` runs `fn(worker)` on the next free worker."""
 
     def __init__(self, size: int, job_timeout: float = JOB_TIMEOUT_S):
-        self.workers = [Worker(job_timeout) for _ in range(max(1, size))]
+        self.workers = [Worker(job_timeout, cores) for cores in core_shares(size)]
         self._jobs: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=self._loop, args=(w,), daemon=True) for w in self.workers]
         for thread in self._threads:

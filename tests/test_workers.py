@@ -1,0 +1,72 @@
+"""Warm workers' own bookkeeping: what they import, what they forget between sessions, which cores they use."""
+
+import os
+import subprocess
+import sys
+import sysconfig
+import types
+
+import pytest
+
+from cvgrade import workers
+
+
+def test_warm_imports_are_the_libraries_of_grader_and_reference(root):
+    assert workers.warm_imports(root, "image_filtering") == ["numpy", "cv2"]
+    assert {"torch", "timm"} <= set(workers.warm_imports(root, "attention"))
+    assert {"torch", "open_clip"} <= set(workers.warm_imports(root, "clip_scoring"))
+
+
+def test_warming_up_freezes_the_heap_only_when_it_imported_something():
+    # colorsys: a small stdlib module that nothing at interpreter start has imported
+    probe = ("import gc, sys; from cvgrade.workers import _warm_up\n"
+             "assert 'colorsys' not in sys.modules\n"
+             "_warm_up(['colorsys']); after_import = gc.get_freeze_count()\n"
+             "_warm_up(['colorsys', 'no_such_library']); again = gc.get_freeze_count()\n"
+             "print(after_import > 0, again == after_import)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
+
+
+def test_forgetting_course_modules_keeps_cvgrade_and_libraries_installed_inside_the_course(tmp_path, monkeypatch):
+    course, site = tmp_path / "course", tmp_path / "course" / ".venv" / "lib" / "site-packages"
+    paths = dict(sysconfig.get_paths(), purelib=str(site), platlib=str(site))
+    monkeypatch.setattr(sysconfig, "get_paths", lambda: paths)
+    planted = {
+        "test_topic_x": course / "graders" / "test_topic_x.py",
+        "reference.topic_x": course / "reference" / "topic_x.py",
+        "conftest": tmp_path / "elsewhere" / "conftest.py",
+        "heavy_library_x": site / "heavy_library_x" / "__init__.py",
+        "outside_x": tmp_path / "outside_x.py",
+    }
+    for name, file in planted.items():
+        module = types.ModuleType(name)
+        module.__file__ = str(file)
+        monkeypatch.setitem(sys.modules, name, module)
+    workers._forget_course_modules(course)
+    left = {name for name in planted if name in sys.modules}
+    assert left == {"heavy_library_x", "outside_x"}
+    assert "cvgrade.workers" in sys.modules
+
+
+@pytest.mark.parametrize("cores, size, shares", [
+    ({0, 1}, 1, [None]),
+    ({0, 1}, 2, [{0}, {1}]),
+    ({0, 1}, 3, [{0}, {1}, {0}]),
+    (set(range(16)), 2, [set(range(8)), set(range(8, 16))]),
+    (set(range(4, 10)), 4, [{4}, {5}, {6}, {7}]),
+    ({3}, 2, [None, None]),
+])
+def test_core_shares_split_the_allowed_cores_evenly(monkeypatch, cores, size, shares):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    assert workers.core_shares(size) == shares
+
+
+def test_a_pinned_worker_runs_on_its_cores_only(tmp_path):
+    core = min(os.sched_getaffinity(0))
+    worker = workers.Worker(cores=frozenset({core}))
+    try:
+        worker._start()
+        assert os.sched_getaffinity(worker.process.pid) == {core}
+    finally:
+        worker.stop()
