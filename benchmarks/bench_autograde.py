@@ -1,6 +1,6 @@
 """Seconds per submission: `cvgrade autograde` against `nbgrader autograde`, same submissions, same checks.
 
-    python benchmarks/bench_autograde.py [--topic image_filtering] [--students 6]
+    python benchmarks/bench_autograde.py [--topic image_filtering] [--students 24]
 
 Two temporary nbgrader courses get the same student modules (correct, buggy and
 stub, in turn):
@@ -100,7 +100,7 @@ def warm_pool_seconds(course: course_mod.Course, topic: str, workers: int) -> tu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topic", default="image_filtering")
-    parser.add_argument("--students", type=int, default=6)
+    parser.add_argument("--students", type=int, default=24)
     args = parser.parse_args()
     kit, topic = course_mod.kit_root(), args.topic
     base = Path(tempfile.mkdtemp(prefix="cvgrade-bench-"))
