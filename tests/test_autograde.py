@@ -111,10 +111,11 @@ def test_warm_worker_sessions_match_a_fresh_pytest_process(root, buggy_folder):
 
 
 @pytest.mark.slow
-def test_a_worker_that_runs_too_long_loses_that_job_only(root, buggy_folder):
+def test_a_worker_that_runs_too_long_loses_that_job_only(root, tmp_path):
+    (tmp_path / f"{TOPIC}.py").write_text("import time\ntime.sleep(5)\n")  # the session outlasts the job's 0.5 s
     worker = Worker(job_timeout=0.5)
     try:
-        lost = grade_topic_warm(worker, root, TOPIC, buggy_folder, isolated=True)
+        lost = grade_topic_warm(worker, root, TOPIC, tmp_path, isolated=True)
         worker.job_timeout = 600
         kept = grade_topic_warm(worker, root, TOPIC, "solutions", isolated=True)
     finally:
