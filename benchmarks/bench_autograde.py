@@ -10,7 +10,9 @@ stub, in turn):
 - nbgrader: an assignment whose notebook holds the module as its answer cell
   (`%%writefile <topic>.py`) and one autograded test cell per grader test
   function, worth the same points, that runs exactly that grader on the module
-  in the kernel; `nbgrader autograde` executes every notebook.
+  in the kernel; `nbgrader autograde` executes every notebook. A cell passes or
+  fails whole, so a test function with some failing cases earns nothing there:
+  partly buggy submissions score lower on that side, by that and nothing else.
 
 Both sides are timed as one command over all students (start-up included):
 seconds per submission and the ratio. The pool is then timed warm (its workers
