@@ -18,6 +18,7 @@ limit is killed and replaced, and only that job is lost.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -41,10 +42,14 @@ JOB_TIMEOUT_S = 1800.0
 GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def warm_imports(root: Path, topic: str) -> list[str]:
-    """The heavy libraries a topic's grader and reference import at top level: a worker imports them once."""
+@functools.cache
+def warm_imports(root: Path, topic: str) -> tuple[str, ...]:
+    """The heavy libraries a topic's grader and reference import at top level: a worker imports them once.
+
+    Read once per grading process, not once per submission.
+    """
     sources = [root / paths.GRADERS / f"test_{topic}.py", root / paths.REFERENCE / f"{topic}.py"]
-    return list(zygote.preload_for("\n".join(p.read_text() for p in sources if p.is_file())))
+    return zygote.preload_for("\n".join(p.read_text() for p in sources if p.is_file()))
 
 
 # -- the worker process -------------------------------------------------------------------
@@ -68,6 +73,7 @@ def _warm_up(names: list[str]) -> None:
 
 
 def _prefixes(*folders: str) -> tuple[str, ...]:
+    """Each folder as a path prefix, as given and resolved."""
     return tuple({os.path.join(f, "") for f in folders} | {os.path.join(os.path.realpath(f), "") for f in folders})
 
 
@@ -185,7 +191,7 @@ class Worker:
                     raise WorkerDied(f"the grading process ended unexpectedly (exit status {code})")
                 return json.loads(line)
 
-    def run(self, argv: list[str], cwd: Path, log: Path, warm: list[str] = ()) -> int:
+    def run(self, argv: list[str], cwd: Path, log: Path, warm: tuple[str, ...] = ()) -> int:
         """Run one pytest session, importing `warm` first; its exit code. Raises WorkerDied (and resets) if the worker fails."""
         if self.process is None or self.process.poll() is not None:
             self._start()

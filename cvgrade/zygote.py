@@ -137,7 +137,7 @@ def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: b
             importlib.import_module(name)
     importlib.import_module("cvgrade.child")
     importlib.import_module("cvgrade.server")
-    gc.freeze()  # the preloaded heap: never scanned by the children's collections, and not copied on write by them
+    gc.freeze()  # the preloaded heap is left out of the children's garbage collections
     _send(control, {"ready": True})
     while True:
         request, fds = _recv(control, max_fds=3)

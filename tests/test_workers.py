@@ -12,7 +12,7 @@ from cvgrade import workers
 
 
 def test_warm_imports_are_the_libraries_of_grader_and_reference(root):
-    assert workers.warm_imports(root, "image_filtering") == ["numpy", "cv2"]
+    assert workers.warm_imports(root, "image_filtering") == ("numpy", "cv2")
     assert {"torch", "timm"} <= set(workers.warm_imports(root, "attention"))
     assert {"torch", "open_clip"} <= set(workers.warm_imports(root, "clip_scoring"))
 
