@@ -14,28 +14,43 @@ from typing import Any
 
 import numpy as np
 
-from cvgrade import tolerances
+from cvgrade import pictures, tolerances
 from cvgrade.tolerances import EXACT, Tolerance
 
 
 class Mismatch(AssertionError):
-    """A result that does not match the expected one; the message is for the student."""
+    """A result that does not match the expected one; the message is for the student.
+
+    `picture`: for an image-valued comparison (`image=` given), the plane holding the
+    worst element as plain data (`cvgrade.pictures.plane`), else None.
+    """
+
+    def __init__(self, message: str, picture: dict | None = None):
+        super().__init__(message)
+        self.picture = picture
 
 
 def assert_close(actual: Any, expected: Any, *, dtype: Any = None, name: str = "output",
-                 tol: Tolerance | str | None = None, check_device: bool = True) -> None:
+                 tol: Tolerance | str | None = None, check_device: bool = True, image: str | None = None) -> None:
     """Fail unless `actual` matches `expected` within tolerance (see module docstring).
 
     `dtype` is the dtype `actual` must have (default: `expected`'s), and picks the
     tolerance, so a float64 reference can check a float32 result. `tol` is an
-    explicit `Tolerance` or the name of a profile entry ("reduction").
+    explicit `Tolerance` or the name of a profile entry ("reduction"). `image`
+    names the axes of an image-valued result ("HW", "HWC", "CHW", "BHW", "BCHW",
+    "BHWC"): a failure then carries a picture of the worst plane for the feedback page.
     """
-    _compare(actual, expected, dtype=dtype, name=name, tol=tol, check_device=check_device, exact=False)
+    if image is not None:
+        pictures.check_layout(image)
+    _compare(actual, expected, dtype=dtype, name=name, tol=tol, check_device=check_device, exact=False, image=image)
 
 
-def assert_equal(actual: Any, expected: Any, *, name: str = "output", check_device: bool = True) -> None:
-    """Fail unless `actual` equals `expected` exactly, with the same type checks."""
-    _compare(actual, expected, dtype=None, name=name, tol=EXACT, check_device=check_device, exact=True)
+def assert_equal(actual: Any, expected: Any, *, name: str = "output", check_device: bool = True,
+                 image: str | None = None) -> None:
+    """Fail unless `actual` equals `expected` exactly, with the same type checks (and `image` as for assert_close)."""
+    if image is not None:
+        pictures.check_layout(image)
+    _compare(actual, expected, dtype=None, name=name, tol=EXACT, check_device=check_device, exact=True, image=image)
 
 
 def _describe(obj: Any) -> str:
@@ -43,11 +58,11 @@ def _describe(obj: Any) -> str:
     return getattr(obj, "type_name", None) if cls.__name__ == "Foreign" else f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _fail(name: str, message: str) -> None:
-    raise Mismatch(f"{name}: {message}")
+def _fail(name: str, message: str, picture: dict | None = None) -> None:
+    raise Mismatch(f"{name}: {message}", picture)
 
 
-def _compare(actual, expected, *, dtype, name, tol, check_device, exact) -> None:
+def _compare(actual, expected, *, dtype, name, tol, check_device, exact, image=None) -> None:
     torch = sys.modules.get("torch")
     if type(expected) in (tuple, list) or (torch is not None and type(expected) is torch.Size):
         if type(actual) not in (tuple, list) and not (torch is not None and type(actual) is torch.Size):
@@ -55,14 +70,15 @@ def _compare(actual, expected, *, dtype, name, tol, check_device, exact) -> None
         if len(actual) != len(expected):
             _fail(name, f"expected {len(expected)} items, got {len(actual)}")
         for i, (a, e) in enumerate(zip(actual, expected)):
-            _compare(a, e, dtype=dtype, name=f"{name}[{i}]", tol=tol, check_device=check_device, exact=exact)
+            _compare(a, e, dtype=dtype, name=f"{name}[{i}]", tol=tol, check_device=check_device, exact=exact,
+                     image=image)
         return
     if type(expected) is np.ndarray:
         if type(actual) is not np.ndarray:
             _fail(name, f"expected a numpy.ndarray, got {_describe(actual)}")
         want = np.dtype(dtype) if dtype is not None else expected.dtype
         _check_shape_dtype(name, actual.shape, expected.shape, actual.dtype, want)
-        _values(name, actual, expected, _tolerance("cpu", want.name, tol, exact))
+        _values(name, actual, expected, _tolerance("cpu", want.name, tol, exact), image)
         return
     if torch is not None and type(expected) is torch.Tensor:
         if type(actual) is not torch.Tensor:
@@ -73,7 +89,7 @@ def _compare(actual, expected, *, dtype, name, tol, check_device, exact) -> None
             _fail(name, f"expected a tensor on {expected.device}, got one on {actual.device}: "
                         "keep results on the device of the inputs")
         _values(name, _to_numpy(actual), _to_numpy(expected),
-                _tolerance(actual.device.type, str(want).removeprefix("torch."), tol, exact))
+                _tolerance(actual.device.type, str(want).removeprefix("torch."), tol, exact), image)
         return
     if type(expected) is float:
         if type(actual) not in (float, int):
@@ -119,16 +135,20 @@ def _index(flat: int, shape) -> tuple | int:
     return tuple(int(i) for i in np.unravel_index(flat, shape)) if len(shape) else ()
 
 
-def _values(name: str, actual, expected, tol: Tolerance) -> None:
+def _values(name: str, actual, expected, tol: Tolerance, image: str | None = None) -> None:
     a = np.asarray(actual)
     e = np.asarray(expected)
+
+    def picture(where) -> dict | None:
+        return None if image is None else pictures.plane(name, a, e, where, image)
+
     if a.dtype == bool or e.dtype == bool or (a.dtype.kind in "iu" and e.dtype.kind in "iu"):
         bad = a != e
         if bad.any():
             flat = int(np.flatnonzero(bad)[0])
             where = _index(flat, a.shape)
             _fail(name, f"{int(bad.sum())} of {a.size} elements differ; first at index {where}: "
-                        f"got {a.flat[flat].item()!r}, expected {e.flat[flat].item()!r}")
+                        f"got {a.flat[flat].item()!r}, expected {e.flat[flat].item()!r}", picture(where))
         return
     kind = np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(e) else np.float64
     a = a.astype(kind)
@@ -139,11 +159,12 @@ def _values(name: str, actual, expected, tol: Tolerance) -> None:
             flat = int(np.flatnonzero(wrong)[0])
             where = _index(flat, a.shape)
             _fail(name, f"{int(wrong.sum())} elements are {what} where the expected value is not (or the reverse); "
-                        f"first at index {where}: got {a.flat[flat].item()}, expected {e.flat[flat].item()}")
+                        f"first at index {where}: got {a.flat[flat].item()}, expected {e.flat[flat].item()}",
+                  picture(where))
     infinite = np.isinf(e)
     if (a[infinite] != e[infinite]).any():
         flat = int(np.flatnonzero(infinite & (a != e))[0])
-        _fail(name, f"infinity of the wrong sign at index {_index(flat, a.shape)}")
+        _fail(name, f"infinity of the wrong sign at index {_index(flat, a.shape)}", picture(_index(flat, a.shape)))
     finite = np.isfinite(e)
     err = np.where(finite, np.abs(a - e), 0.0)
     bound = tol.atol + tol.rtol * np.abs(np.where(finite, e, 0.0))
@@ -156,4 +177,4 @@ def _values(name: str, actual, expected, tol: Tolerance) -> None:
         rel_err = abs_err / abs(want) if want != 0 else float("inf")
         _fail(name, f"{int(bad.sum())} of {a.size} elements differ beyond rtol={tol.rtol:g}, atol={tol.atol:g}; "
                     f"worst at index {where}: got {got}, expected {want} "
-                    f"(abs err {abs_err:.3g}, rel err {rel_err:.3g})")
+                    f"(abs err {abs_err:.3g}, rel err {rel_err:.3g})", picture(where))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SOLUTIONS, ASSIGNMENTS, GRADERS, REFERENCE, MUTANTS = "solutions", "assignments", "graders", "reference", "tests/mutants"
+SOLUTIONS, ASSIGNMENTS, GRADERS, REFERENCE = "solutions", "assignments", "graders", "reference"
+MUTANTS, FORMULATIONS = "tests/mutants", "tests/formulations"
 
 
 def course_root(start: str | Path | None = None) -> Path:

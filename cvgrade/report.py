@@ -4,7 +4,10 @@ A graded test carries `@pytest.mark.points(n)`. It earns `n` when every phase
 (setup, call, teardown) passed; a failed, errored or skipped graded test earns 0.
 The report lists per test its id, topic, points, max points, outcome and a short
 message, then per topic and overall score and max score, the device, the mode,
-and library versions.
+and library versions. A test that failed an image-valued comparison
+(`assert_close(..., image=...)`) also carries its `picture` (plain data, see
+`cvgrade.pictures`), kept for the first failing case of each test function only,
+which is what a feedback row shows.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import pytest
 
 DEVICE_KEY = pytest.StashKey[str]()
 VERSIONED = ("cvgrade", "numpy", "opencv-python-headless", "torch", "torchvision", "timm", "diffusers",
-             "open_clip_torch", "transformers", "scikit-image", "pytest")
+             "open_clip_torch", "transformers", "scikit-image", "scikit-learn", "scipy", "pycocotools",
+             "torchmetrics", "pytorch-fid", "vector-quantize-pytorch", "pytest")
 _OWN_PREFIX = re.compile(r"^(cvgrade\.[\w.]+|Failed): ")
 MESSAGE_LIMIT = 1500
 
@@ -77,6 +81,17 @@ class ScoreKeeper:
                 "outcome": "not run",
                 "message": "",
             }
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield
+        entry = self.tests.get(item.nodeid)
+        picture = getattr(call.excinfo.value, "picture", None) if call.excinfo is not None else None
+        if entry is None or type(picture) is not dict:
+            return
+        function = entry["name"].split("[")[0]
+        if not any("picture" in t for t in self.tests.values() if t["name"].split("[")[0] == function):
+            entry["picture"] = picture
 
     def pytest_runtest_logreport(self, report):
         entry = self.tests.get(report.nodeid)

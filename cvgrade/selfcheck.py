@@ -2,7 +2,11 @@
 
 A mutant (`tests/mutants/<topic>/<mistake>.py`) is appended to the solution
 module, so its definitions replace the solution's; each must lose points, and
-every graded name needs at least `MIN_MUTANTS` of them.
+every graded name needs at least `MIN_MUTANTS` of them. A formulation
+(`tests/formulations/<topic>/<way>.py`) is appended the same way but is a
+different *correct* implementation (logsumexp instead of a max shift, an
+eigendecomposition instead of `sqrtm`): it must score full marks, which proves
+that a grader's tolerances follow the problem and not one way of computing it.
 
 Each check takes `grade`, the function that runs one grading session
 (`cvgrade.grading.grade_topic` by default, or a warm worker's, see `warm_grader`).
@@ -35,6 +39,10 @@ def mutants(root: Path, topic: str) -> list[Path]:
     return sorted((root / paths.MUTANTS / topic).glob("*.py"))
 
 
+def formulations(root: Path, topic: str) -> list[Path]:
+    return sorted((root / paths.FORMULATIONS / topic).glob("*.py"))
+
+
 def mutated_names(mutant: Path) -> list[str]:
     """Top-level functions and classes a mutant redefines."""
     tree = ast.parse(mutant.read_text())
@@ -42,10 +50,11 @@ def mutated_names(mutant: Path) -> list[str]:
 
 
 def write_mutant_submission(root: Path, topic: str, mutant: Path, folder: Path) -> Path:
-    """A submission folder whose `<topic>.py` is the solution with `mutant` appended."""
+    """A submission folder whose `<topic>.py` is the solution with `mutant` (or a formulation) appended."""
     folder.mkdir(parents=True, exist_ok=True)
     solution = (root / paths.SOLUTIONS / f"{topic}.py").read_text()
-    (folder / f"{topic}.py").write_text(f"{solution}\n\n# ---- mutant: {mutant.name} ----\n{mutant.read_text()}")
+    (folder / f"{topic}.py").write_text(f"{solution}\n\n# ---- {mutant.parent.parent.name}: {mutant.name} ----\n"
+                                        f"{mutant.read_text()}")
     return folder
 
 
@@ -86,6 +95,16 @@ def check_mutant(root: Path, topic: str, mutant: Path, grade=grade_topic) -> Che
                  f"first failure: {failed[0]}" if failed else "no graded test failed")
 
 
+def check_formulation(root: Path, topic: str, formulation: Path, grade=grade_topic) -> Check:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-formulation-") as tmp:
+        folder = write_mutant_submission(root, topic, formulation, Path(tmp))
+        report = grade(root, topic, folder, isolated=False)
+    failed = _failed(report)
+    ok = report["status"] == "ok" and report["max_score"] > 0 and not failed
+    return Check(topic, f"formulation {formulation.stem} scores 100%", ok,
+                 f"{report['score']:g}/{report['max_score']:g}" + (f"; failed: {', '.join(failed[:5])}" if failed else ""))
+
+
 def check_mutant_coverage(root: Path, topic: str) -> Check:
     names = graded_names((root / paths.SOLUTIONS / f"{topic}.py").read_text())
     counts = {name: 0 for name in names}
@@ -110,5 +129,7 @@ def run(root: Path, topics: list[str]):
             yield check_mutant_coverage(root, topic)
             for mutant in mutants(root, topic):
                 yield check_mutant(root, topic, mutant, grade)
+            for formulation in formulations(root, topic):
+                yield check_formulation(root, topic, formulation, grade)
     finally:
         worker.stop()

@@ -10,6 +10,7 @@ reference callable (`cvgrade.tripwire`) as an error.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import random
 import sys
@@ -167,6 +168,11 @@ class Server:
             return {"missing_keys": list(result.missing_keys), "unexpected_keys": list(result.unexpected_keys)}
         if op == "modules":
             return [{"name": name, "type": type(m).__name__, "extra": m.extra_repr()} for name, m in obj.named_modules()]
+        if op == "trace":
+            calls: list[dict] = []
+            with _recording_leaf_calls(obj, calls):
+                output = self._run(key, obj, request, label=f"{type(obj).__name__}.forward")
+            return {"output": output, "calls": calls}
         raise _CallFailed("harness", f"unknown request {op!r}")
 
     def _attr(self, name: str, what: str):
@@ -256,6 +262,48 @@ class Server:
             param_grads.append({name: g for (name, _), g in zip(group, rest)})
             rest = rest[len(group):]
         return {"value": result, "input_grads": input_grads, "param_grads": param_grads}
+
+
+TRACE_SAMPLE = 256  # elements of each leaf call's first input and output kept for behavioural checks
+
+
+def _sample(value: Any):
+    """The first TRACE_SAMPLE elements of the first tensor in `value`, detached, or None."""
+    tensor = next(_tensors(value), None)
+    return None if tensor is None else tensor.detach().flatten()[:TRACE_SAMPLE].clone()
+
+
+@contextlib.contextmanager
+def _recording_leaf_calls(model: Any, calls: list):
+    """Record every call of a leaf submodule of `model` (one without children) in the order they run.
+
+    Each entry: `name`, `type` (class name), `extra` (`extra_repr()`), `input` and
+    `output` samples (see `_sample`). The hooks are removed afterwards, also when
+    the forward raises.
+    """
+    modules = getattr(model, "named_modules", None)
+    if modules is None:
+        raise TypeError(f"cannot trace a {type(model).__name__}: it is not an nn.Module")
+    hooks, pending = [], {}
+
+    def before(mod, inputs):  # sampled before the call: an in-place activation overwrites its input
+        pending.setdefault(id(mod), []).append(_sample(inputs))
+
+    def hook_for(name):
+        def record(mod, inputs, output):
+            calls.append({"name": name, "type": type(mod).__name__, "extra": mod.extra_repr(),
+                          "input": pending[id(mod)].pop(), "output": _sample(output)})
+        return record
+
+    try:
+        for name, module in modules():
+            if next(module.children(), None) is None:
+                hooks.append(module.register_forward_pre_hook(before))
+                hooks.append(module.register_forward_hook(hook_for(name)))
+        yield calls
+    finally:
+        for hook in hooks:
+            hook.remove()
 
 
 def _tensors(value: Any):

@@ -443,6 +443,17 @@ class Handle:
         __tracebackhide__ = True
         return self._request(f"{self.label}.modules", op="modules")
 
+    def trace(self, *args, **kwargs) -> dict:
+        """Call the module and record its leaf submodules as they run.
+
+        Returns `{"output": result, "calls": [...]}`, one call entry per leaf module
+        call in execution order: `name`, `type`, `extra` and `input`/`output`, the
+        first 256 elements of the call's first input and of its output (flattened,
+        detached). See `cvgrade.structure` for the checks built on it.
+        """
+        __tracebackhide__ = True
+        return self._request(f"{self.label}.forward", op="trace", args=args, kwargs=kwargs)
+
 
 def open_submission(module_path: str | Path, topic: str, *, isolated: bool, reference_calls: dict | None = None,
                     call_timeout: float = 10.0) -> Submission:

@@ -261,7 +261,7 @@ class Zygote:
 
 
 PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "open_clip", "transformers",
-               "skimage", "scipy", "sklearn")
+               "skimage", "scipy", "sklearn", "pycocotools", "torchmetrics", "pytorch_fid", "vector_quantize_pytorch")
 
 
 def preload_for(source: str | None) -> tuple[str, ...]:

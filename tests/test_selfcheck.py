@@ -8,6 +8,8 @@ from course_paths import ROOT, TOPICS
 
 MUTANTS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS
            for path in selfcheck.mutants(ROOT, topic)]
+FORMULATIONS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS
+                for path in selfcheck.formulations(ROOT, topic)]
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,11 @@ def test_every_graded_name_has_mutants(root, topic):
 @pytest.mark.parametrize("topic, mutant", MUTANTS)
 def test_mutant_is_caught(root, grade, topic, mutant):
     assert_ok(selfcheck.check_mutant(root, topic, mutant, grade))
+
+
+@pytest.mark.parametrize("topic, formulation", FORMULATIONS)
+def test_another_correct_formulation_scores_full_marks(root, grade, topic, formulation):
+    assert_ok(selfcheck.check_formulation(root, topic, formulation, grade))
 
 
 def test_a_warm_session_grades_like_a_fresh_process(root, grade):
