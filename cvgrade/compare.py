@@ -53,6 +53,23 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "output", check_devi
     _compare(actual, expected, dtype=None, name=name, tol=EXACT, check_device=check_device, exact=True, image=image)
 
 
+_worst_ratio: list[float] = []  # the largest error / bound of the comparisons since `take_worst_ratio`
+
+
+def _observe(err: np.ndarray, bound: np.ndarray) -> None:
+    positive = bound > 0
+    if positive.any():
+        _worst_ratio.append(float((err[positive] / bound[positive]).max()))
+
+
+def take_worst_ratio() -> float | None:
+    """The largest |actual − expected| / (atol + rtol·|expected|) seen since the last call (None: no toleranced
+    comparison), then forget it. Below 1 passes; how close to 1 a correct result comes says how tight a tolerance is."""
+    worst = max(_worst_ratio) if _worst_ratio else None
+    _worst_ratio.clear()
+    return worst
+
+
 def _describe(obj: Any) -> str:
     cls = type(obj)
     return getattr(obj, "type_name", None) if cls.__name__ == "Foreign" else f"{cls.__module__}.{cls.__qualname__}"
@@ -168,6 +185,7 @@ def _values(name: str, actual, expected, tol: Tolerance, image: str | None = Non
     finite = np.isfinite(e)
     err = np.where(finite, np.abs(a - e), 0.0)
     bound = tol.atol + tol.rtol * np.abs(np.where(finite, e, 0.0))
+    _observe(err, bound)
     bad = err > bound
     if bad.any():
         excess = np.where(bad, err - bound, -np.inf)

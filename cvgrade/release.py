@@ -96,10 +96,12 @@ def strip_solutions(source: str, topic: str, filename: str = "<solution>") -> st
 
 
 def graded_names(source: str) -> list[str]:
-    """Top-level functions and classes that contain a solution block: what graders score."""
+    """Top-level functions and classes that contain a solution block (or, in a stub, its `raise`): what graders score."""
     tree = ast.parse(source)
     lines = source.splitlines()
-    marked = {n for n, text in enumerate(lines, 1) if text.strip() == BEGIN}
+    marked = {n for n, text in enumerate(lines, 1)
+              if text.strip() == BEGIN or (text.strip().startswith('raise NotImplementedError("')
+                                           and text.strip().endswith(f': {STUB_MESSAGE}")'))}
     return [node.name for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and any(node.lineno <= n <= node.end_lineno for n in marked)]
 

@@ -2,12 +2,13 @@
 
 A graded test carries `@pytest.mark.points(n)`. It earns `n` when every phase
 (setup, call, teardown) passed; a failed, errored or skipped graded test earns 0.
-The report lists per test its id, topic, points, max points, outcome and a short
-message, then per topic and overall score and max score, the device, the mode,
+The report lists per test its id, topic, the graded `function` it checks (see
+`graded_function`), points, max points, outcome and a short message, then per topic and overall score and max score, the device, the mode,
 and library versions. A test that failed an image-valued comparison
 (`assert_close(..., image=...)`) also carries its `picture` (plain data, see
 `cvgrade.pictures`), kept for the first failing case of each test function only,
-which is what a feedback row shows.
+which is what a feedback row shows. `error_ratio` is the largest error / tolerance
+of the test's comparisons (`cvgrade.compare.take_worst_ratio`), or None.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+
+from cvgrade import compare
 
 DEVICE_KEY = pytest.StashKey[str]()
 VERSIONED = ("cvgrade", "numpy", "opencv-python-headless", "torch", "torchvision", "timm", "diffusers",
@@ -56,12 +59,59 @@ def short_message(report) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
+def _snake(name: str) -> str:
+    """MultiHeadSelfAttention -> multi_head_self_attention; MLP -> mlp; snake_case stays."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def graded_function(test_name: str, graded: list[str], aliases: dict[str, str]) -> str | None:
+    """The graded name a test checks: the longest graded name (in snake case) or alias prefix its name starts with.
+
+    `test_sobel_gradients_match_opencv[...]` checks `sobel_gradients`; a grader's
+    `GRADED_ALIASES = {"mhsa": "MultiHeadSelfAttention"}` maps other prefixes.
+    """
+    key = test_name.split("[")[0].removeprefix("test_")
+    candidates = {_snake(name): name for name in graded}
+    candidates.update({prefix: name for prefix, name in aliases.items() if name in graded})
+    fits = [prefix for prefix in candidates if key == prefix or key.startswith(prefix + "_")]
+    return candidates[max(fits, key=len)] if fits else None
+
+
 class ScoreKeeper:
     """Collects outcomes of graded tests and writes the report at the end of the session."""
 
     def __init__(self, config):
         self.config = config
         self.tests: dict[str, dict] = {}
+        self._names: dict[str, list[str]] = {}
+
+    def _function(self, item, topic: str | None) -> str | None:
+        """The graded name `item` checks: a parameter naming one (`name="erode"`), else by its test name."""
+        graded = self._graded_names(topic)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        named = [v for v in params.values() if isinstance(v, str) and v in graded]
+        if named:
+            return named[0]
+        return graded_function(item.name, graded, getattr(item.module, "GRADED_ALIASES", {}))
+
+    def _graded_names(self, topic: str | None) -> list[str]:
+        """The topic's graded names, from the course's solution module (or its stub)."""
+        if topic not in self._names:
+            from cvgrade import paths
+            from cvgrade.release import graded_names
+
+            names: list[str] = []
+            try:
+                root = paths.course_root(self.config.rootpath)
+                for folder in (paths.SOLUTIONS, paths.ASSIGNMENTS):
+                    module = root / folder / f"{topic}.py"
+                    if module.is_file():
+                        names = graded_names(module.read_text())
+                        break
+            except (FileNotFoundError, SyntaxError):
+                pass
+            self._names[topic] = names
+        return self._names[topic]
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session, config, items):
@@ -72,20 +122,27 @@ class ScoreKeeper:
             points = marker.args[0] if marker.args else None
             if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
                 raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.points needs a positive number, got {points!r}")
+            topic = getattr(item.module, "TOPIC", None)
             self.tests[item.nodeid] = {
                 "id": item.nodeid,
                 "name": item.name,
-                "topic": getattr(item.module, "TOPIC", None),
+                "topic": topic,
+                "function": self._function(item, topic),
                 "points": 0,
                 "max_points": points,
                 "outcome": "not run",
                 "message": "",
             }
 
+    def pytest_runtest_setup(self, item):
+        compare.take_worst_ratio()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         yield
         entry = self.tests.get(item.nodeid)
+        if entry is not None and call.when == "call":
+            entry["error_ratio"] = compare.take_worst_ratio()
         picture = getattr(call.excinfo.value, "picture", None) if call.excinfo is not None else None
         if entry is None or type(picture) is not dict:
             return

@@ -278,8 +278,8 @@ def _recording_leaf_calls(model: Any, calls: list):
     """Record every call of a leaf submodule of `model` (one without children) in the order they run.
 
     Each entry: `name`, `type` (class name), `extra` (`extra_repr()`), `input` and
-    `output` samples (see `_sample`). The hooks are removed afterwards, also when
-    the forward raises.
+    `output` samples (see `_sample`), `shape` of the output (its first tensor).
+    The hooks are removed afterwards, also when the forward raises.
     """
     modules = getattr(model, "named_modules", None)
     if modules is None:
@@ -291,8 +291,10 @@ def _recording_leaf_calls(model: Any, calls: list):
 
     def hook_for(name):
         def record(mod, inputs, output):
+            first = next(_tensors(output), None)
             calls.append({"name": name, "type": type(mod).__name__, "extra": mod.extra_repr(),
-                          "input": pending[id(mod)].pop(), "output": _sample(output)})
+                          "input": pending[id(mod)].pop(), "output": _sample(output),
+                          "shape": None if first is None else list(first.shape)})
         return record
 
     try:

@@ -447,9 +447,9 @@ class Handle:
         """Call the module and record its leaf submodules as they run.
 
         Returns `{"output": result, "calls": [...]}`, one call entry per leaf module
-        call in execution order: `name`, `type`, `extra` and `input`/`output`, the
-        first 256 elements of the call's first input and of its output (flattened,
-        detached). See `cvgrade.structure` for the checks built on it.
+        call in execution order: `name`, `type`, `extra`, `input`/`output` (the
+        first 256 elements of the call's first input and of its output, flattened,
+        detached) and `shape` (the output's shape). See `cvgrade.structure` for the checks built on it.
         """
         __tracebackhide__ = True
         return self._request(f"{self.label}.forward", op="trace", args=args, kwargs=kwargs)

@@ -16,6 +16,7 @@ from cvgrade.nets.clip_scoring import IMAGE_SIZE
 from reference import clip_scoring as ref
 
 TOPIC = "clip_scoring"
+GRADED_ALIASES = {"contrastive_loss": "clip_contrastive_loss"}  # test-name prefixes -> the graded name they check (feedback groups)
 REFERENCE_CALLS = {
     "normalize": ["torch.nn.functional.normalize"],
     "clip_contrastive_loss": ["open_clip.loss.ClipLoss.forward"],

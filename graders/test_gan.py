@@ -11,15 +11,16 @@ import torch
 
 from cvgrade.compare import assert_close, assert_equal
 from cvgrade.inputs import rand, randint, randn
+from cvgrade.structure import POOLING, Layer, assert_activation, assert_layers, assert_none_of, layers, leaky_relu
 from reference import gan as ref
 
 TOPIC = "gan"
+GRADED_ALIASES = {"dcgan_init": "dcgan_weights_init", "label_smoothing": "discriminator_loss"}  # test-name prefixes -> the graded name they check (feedback groups)
 _BCE_WITH_LOGITS = ["torch.nn.functional.binary_cross_entropy_with_logits", "torch.binary_cross_entropy_with_logits"]
 REFERENCE_CALLS = {"discriminator_loss": _BCE_WITH_LOGITS, "generator_loss": _BCE_WITH_LOGITS}
 
 DTYPES = [pytest.param(torch.float32, id="float32"), pytest.param(torch.float64, id="float64")]
 KINDS = ["non_saturating", "minimax"]
-POOLING = ("MaxPool", "AvgPool", "AdaptiveMaxPool", "AdaptiveAvgPool", "LPPool", "FractionalMaxPool")
 # Logits a confident discriminator produces: where sigmoid(x) rounds to 0 or 1 in float32 (|x| > 17)
 # and float64 (|x| > 37), probabilities lose the loss; logits keep it.
 EXTREME = [100.0, -100.0, 60.0, -60.0, 30.0, -30.0, 0.5, -2.0]
@@ -184,15 +185,6 @@ def test_dcgan_init_leaves_other_modules_alone(submission):
 
 # -- Generator and Discriminator -------------------------------------------------------------
 
-def _types(handle):
-    return [m["type"] for m in handle.modules()]
-
-
-def _no_pooling(handle, what):
-    pools = [t for t in _types(handle) if t.startswith(POOLING)]
-    assert not pools, f"{what} uses pooling ({', '.join(pools)}); DCGAN uses strided (transposed) convolutions instead"
-
-
 def _scale_weights(handle, module_type, factor):
     """Multiply the weight of every `module_type` submodule by `factor`, through the state dict."""
     state = handle.state_dict()
@@ -215,13 +207,21 @@ def test_generator_output(submission, device, dtype, nz, ngf, nc):
     assert torch.isfinite(images).all() and images.abs().max() <= 1, "Generator output should lie in [-1, 1]"
 
 
+def _generator_layers():
+    """The DCGAN generator's layers in the order they run (its docstring); channels are checked by shape."""
+    return [Layer("ConvTranspose2d"), Layer("BatchNorm2d"), Layer("ReLU")] * 4 + [Layer("ConvTranspose2d"), Layer("Tanh")]
+
+
 @pytest.mark.points(2)
 def test_generator_structure(submission):
+    # every layer as it runs: a BatchNorm before the tanh, a missing ReLU or a pooling layer is named
     g = submission.new("Generator", nz=16, ngf=8, nc=3)
-    types = _types(g)
-    assert "ConvTranspose2d" in types, f"the DCGAN generator upsamples with nn.ConvTranspose2d; its modules: {types}"
-    assert "BatchNorm2d" in types, f"the DCGAN generator uses nn.BatchNorm2d; its modules: {types}"
-    _no_pooling(g, "Generator")
+    calls = g.trace(randn(2, 16, 1, 1, seed=73))["calls"]
+    assert_none_of(calls, POOLING, "Generator", "DCGAN upsamples with strided transposed convolutions, no pooling")
+    assert_layers(calls, _generator_layers(), "Generator")
+    sizes = [tuple(c["shape"][1:]) for c in layers(calls) if c["type"] == "ConvTranspose2d"]
+    assert sizes == [(64, 4, 4), (32, 8, 8), (16, 16, 16), (8, 32, 32), (3, 64, 64)], \
+        f"the transposed convolutions should give (channels, h, w) (ngf·8, 4, 4) ... (nc, 64, 64), got {sizes}"
 
 
 @pytest.mark.points(2)
@@ -256,20 +256,33 @@ def test_discriminator_output(submission, device, dtype, nc, ndf):
     assert torch.isfinite(logits).all(), "Discriminator logits should be finite"
 
 
+def _discriminator_layers():
+    """The DCGAN discriminator's layers in the order they run (its docstring); channels are checked by shape."""
+    down = [Layer("Conv2d", stride=(2, 2)), Layer("BatchNorm2d"), leaky_relu(0.2)]
+    return [Layer("Conv2d", stride=(2, 2)), leaky_relu(0.2)] + down * 3 + [Layer("Conv2d")]
+
+
 @pytest.mark.points(2)
 def test_discriminator_structure(submission):
+    # every layer as it runs: one plain ReLU among the LeakyReLUs, a misplaced BatchNorm or a sigmoid is named
     d = submission.new("Discriminator", nc=3, ndf=8)
-    modules = d.modules()
-    types = [m["type"] for m in modules]
-    strided = [m for m in modules if m["type"] == "Conv2d" and "stride=(2, 2)" in m["extra"]]
-    assert strided, f"the DCGAN discriminator downsamples with stride-2 nn.Conv2d; its modules: {types}"
-    assert "BatchNorm2d" in types, f"the DCGAN discriminator uses nn.BatchNorm2d; its modules: {types}"
-    leaky = [m["extra"] for m in modules if m["type"] == "LeakyReLU"]
-    assert leaky, f"the DCGAN discriminator uses nn.LeakyReLU(0.2); its modules: {types}"
-    wrong = [e for e in leaky if not (e == "negative_slope=0.2" or e.startswith("negative_slope=0.2,"))]
-    assert not wrong, f"LeakyReLU slope should be 0.2, got {wrong}"
-    assert "Sigmoid" not in types, "the Discriminator returns logits: no nn.Sigmoid (the loss applies it)"
-    _no_pooling(d, "Discriminator")
+    calls = d.trace(2 * rand(2, 3, 64, 64, seed=83) - 1)["calls"]
+    assert_none_of(calls, POOLING, "Discriminator", "DCGAN downsamples with stride-2 convolutions, no pooling")
+    assert_layers(calls, _discriminator_layers(), "Discriminator")
+    sizes = [tuple(c["shape"][1:]) for c in layers(calls) if c["type"] == "Conv2d"]
+    assert sizes == [(8, 32, 32), (16, 16, 16), (32, 8, 8), (64, 4, 4), (1, 1, 1)], \
+        f"the convolutions should give (channels, h, w) (ndf, 32, 32) ... (ndf·8, 4, 4), then one logit, got {sizes}"
+
+
+@pytest.mark.points(1)
+def test_discriminator_activations_have_slope_0_2(submission):
+    # behavioural: each LeakyReLU, as it ran, maps its input x to x (x > 0) and 0.2·x (x <= 0); float32 exact up to
+    # the product 0.2·x, which rounds once (rtol 1e-6 is 8 ulps)
+    d = submission.new("Discriminator", nc=3, ndf=4)
+    calls = d.trace(2 * rand(2, 3, 64, 64, seed=84) - 1)["calls"]
+    checked = assert_activation(calls, "LeakyReLU", lambda x: torch.where(x > 0, x, 0.2 * x), "Discriminator",
+                                rtol=1e-6, atol=0.0)
+    assert checked == 4, f"the discriminator should run 4 LeakyReLU(0.2) layers, {checked} ran"
 
 
 @pytest.mark.points(2)
@@ -306,6 +319,19 @@ def test_conditional_generator_output(submission, device, dtype):
         assert_equal(images.shape, torch.Size([5, *img_shape]), name="ConditionalGenerator output shape")
         assert images.dtype == dtype and images.device == device, \
             f"output should be {dtype} on {device}, got {images.dtype} on {images.device}"
+
+
+@pytest.mark.points(2)
+def test_conditional_generator_output_stays_in_unit_interval(submission, device):
+    # with every Linear's weights × 20 the MLP's pre-activations reach far beyond ±1: only a final tanh keeps the
+    # images in [-1, 1], and it saturates there
+    g = _conditional(submission, device)
+    _scale_weights(g, "Linear", 20.0)
+    images = g(3 * randn(8, 12, seed=95, device=device), randint(0, 10, (8,), seed=96, device=device))
+    assert images.max() <= 1 and images.min() >= -1, \
+        f"ConditionalGenerator output spans [{images.min().item():.3g}, {images.max().item():.3g}]; a final tanh keeps it in [-1, 1]"
+    assert images.max() > 0.99 and images.min() < -0.99, \
+        f"ConditionalGenerator output spans only [{images.min().item():.3g}, {images.max().item():.3g}]: expected a final tanh"
 
 
 @pytest.mark.points(1)

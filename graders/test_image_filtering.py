@@ -104,7 +104,7 @@ def test_correlate2d_matches_opencv(submission, shape, kshape, kind, border, see
     rng = np_rng(seed)
     image, kernel = _image(shape, kind, rng), rng.standard_normal(kshape)
     out = submission.call("correlate2d", image, kernel, border=border)
-    assert_close(out, ref.correlate2d(image, kernel, border), tol=FILTER, name="correlate2d")
+    assert_close(out, ref.correlate2d(image, kernel, border), tol=FILTER, name="correlate2d", image="HW")
 
 
 @pytest.mark.points(0.5)
@@ -116,7 +116,7 @@ def test_correlate2d_image_smaller_than_kernel(submission, shape, kshape, border
     rng = np_rng(seed)
     image, kernel = _image(shape, "uint8", rng), rng.standard_normal(kshape)
     out = submission.call("correlate2d", image, kernel, border=border)
-    assert_close(out, ref.correlate2d(image, kernel, border), tol=FILTER, name="correlate2d")
+    assert_close(out, ref.correlate2d(image, kernel, border), tol=FILTER, name="correlate2d", image="HW")
 
 
 @pytest.mark.points(1)
@@ -124,7 +124,7 @@ def test_correlate2d_default_border_is_reflect101(submission):
     rng = np_rng(20)
     image, kernel = _image((11, 14), "uint8", rng), rng.standard_normal((5, 3))
     out = submission.call("correlate2d", image, kernel)
-    assert_close(out, ref.correlate2d(image, kernel, "reflect101"), tol=FILTER, name="correlate2d")
+    assert_close(out, ref.correlate2d(image, kernel, "reflect101"), tol=FILTER, name="correlate2d", image="HW")
 
 
 @pytest.mark.points(0.5)
@@ -132,7 +132,7 @@ def test_correlate2d_default_border_is_reflect101(submission):
 def test_correlate2d_blurs_a_real_image(submission, name, size):
     image, kernel = sample_image(name, size), ref.gaussian_kernel(5, 1.2)
     out = submission.call("correlate2d", image, kernel)
-    assert_close(out, ref.correlate2d(image, kernel), tol=FILTER, name=f"{name} blurred")
+    assert_close(out, ref.correlate2d(image, kernel), tol=FILTER, name=f"{name} blurred", image="HW")
 
 
 BAD_FILTER_ARGS = [  # (image shape, kernel shape, border, word the message must name)
@@ -164,7 +164,7 @@ def test_convolve2d_matches_opencv(submission, shape, kshape, kind, border, seed
     rng = np_rng(seed)
     image, kernel = _image(shape, kind, rng), rng.standard_normal(kshape)
     out = submission.call("convolve2d", image, kernel, border=border)
-    assert_close(out, ref.convolve2d(image, kernel, border), tol=FILTER, name="convolve2d")
+    assert_close(out, ref.convolve2d(image, kernel, border), tol=FILTER, name="convolve2d", image="HW")
 
 
 # -- Sobel -------------------------------------------------------------------------------
@@ -180,14 +180,14 @@ def test_sobel_kernels(submission):
                                              ((20, 21), "float64", 43), ((2, 3), "uint8", 44)])
 def test_sobel_gradients_match_opencv(submission, shape, kind, seed):
     image = _image(shape, kind, np_rng(seed))
-    assert_close(submission.call("sobel_gradients", image), ref.sobel_gradients(image), tol=SOBEL, name="(gx, gy)")
+    assert_close(submission.call("sobel_gradients", image), ref.sobel_gradients(image), tol=SOBEL, name="(gx, gy)", image="HW")
 
 
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name,size", [("camera", (64, 64)), ("coins", (48, 63))])
 def test_sobel_gradients_of_a_real_image(submission, name, size):
     image = sample_image(name, size)
-    assert_close(submission.call("sobel_gradients", image), ref.sobel_gradients(image), tol=SOBEL, name="(gx, gy)")
+    assert_close(submission.call("sobel_gradients", image), ref.sobel_gradients(image), tol=SOBEL, name="(gx, gy)", image="HW")
 
 
 @pytest.mark.points(0.25)
@@ -205,14 +205,14 @@ def test_gradient_magnitude_matches_reference(submission, norm, shape, seed):
     rng = np_rng(seed)
     gx, gy = 100.0 * rng.standard_normal(shape), 100.0 * rng.standard_normal(shape)
     out = submission.call("gradient_magnitude", gx, gy, norm=norm)
-    assert_close(out, ref.gradient_magnitude(gx, gy, norm), name=f"{norm} magnitude")
+    assert_close(out, ref.gradient_magnitude(gx, gy, norm), name=f"{norm} magnitude", image="HW")
 
 
 @pytest.mark.points(0.5)
 def test_gradient_magnitude_default_norm_is_l2(submission):
     rng = np_rng(52)
     gx, gy = rng.standard_normal((7, 10)), rng.standard_normal((7, 10))
-    assert_close(submission.call("gradient_magnitude", gx, gy), ref.gradient_magnitude(gx, gy, "l2"), name="magnitude")
+    assert_close(submission.call("gradient_magnitude", gx, gy), ref.gradient_magnitude(gx, gy, "l2"), name="magnitude", image="HW")
 
 
 @pytest.mark.points(0.25)
@@ -234,35 +234,35 @@ BAD_MORPHOLOGY_ARGS = [((8, 8), 2, "size"), ((8, 8), 4, "size"), ((8, 8), 0, "si
 @pytest.mark.parametrize("shape,size,seed", MORPHOLOGY_CASES)
 def test_erode_matches_opencv(submission, shape, size, seed):
     mask = _blobs(shape, seed, fraction=0.7)
-    assert_equal(submission.call("erode", mask, size), ref.erode(mask, size), name=f"erode(mask, {size})")
+    assert_equal(submission.call("erode", mask, size), ref.erode(mask, size), name=f"erode(mask, {size})", image="HW")
 
 
 @pytest.mark.points(0.75)
 @pytest.mark.parametrize("shape,size,seed", MORPHOLOGY_CASES)
 def test_dilate_matches_opencv(submission, shape, size, seed):
     mask = _blobs(shape, seed, fraction=0.3)
-    assert_equal(submission.call("dilate", mask, size), ref.dilate(mask, size), name=f"dilate(mask, {size})")
+    assert_equal(submission.call("dilate", mask, size), ref.dilate(mask, size), name=f"dilate(mask, {size})", image="HW")
 
 
 @pytest.mark.points(0.5)
 def test_erode_keeps_an_all_true_mask(submission):
     # The outside of the image never erodes, so nothing inside has a False neighbour.
     mask = np.ones((5, 6), dtype=bool)
-    assert_equal(submission.call("erode", mask, 3), mask, name="erode(all True, 3)")
+    assert_equal(submission.call("erode", mask, 3), mask, name="erode(all True, 3)", image="HW")
 
 
 @pytest.mark.points(0.5)
 def test_dilate_keeps_an_all_false_mask(submission):
     # The outside of the image never dilates, so nothing inside has a True neighbour.
     mask = np.zeros((5, 6), dtype=bool)
-    assert_equal(submission.call("dilate", mask, 3), mask, name="dilate(all False, 3)")
+    assert_equal(submission.call("dilate", mask, 3), mask, name="dilate(all False, 3)", image="HW")
 
 
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("name", ["erode", "dilate"])
 def test_morphology_of_a_real_image(submission, name):
     mask = sample_image("coins", (60, 77)) > 110  # coins on a darker background
-    assert_equal(submission.call(name, mask, 3), getattr(ref, name)(mask, 3), name=f"{name}(coins mask, 3)")
+    assert_equal(submission.call(name, mask, 3), getattr(ref, name)(mask, 3), name=f"{name}(coins mask, 3)", image="HW")
 
 
 @pytest.mark.points(0.25)
@@ -278,7 +278,7 @@ def test_erode_dilate_reject_bad_input(submission, name, shape, size, word):
                                              ((25, 30), 3, 73)])
 def test_opening_closing_match_opencv(submission, name, shape, size, seed):
     mask = _blobs(shape, seed, fraction=0.5)
-    assert_equal(submission.call(name, mask, size), getattr(ref, name)(mask, size), name=f"{name}(mask, {size})")
+    assert_equal(submission.call(name, mask, size), getattr(ref, name)(mask, size), name=f"{name}(mask, {size})", image="HW")
 
 
 @pytest.mark.points(0.25)
@@ -292,7 +292,7 @@ def test_opening_closing_reject_even_sizes(submission, name, size):
 
 def _check_equalized(out, image, name):
     """Exactly the floor formula, and (a cross-check of the formula) within ±1 of cv2.equalizeHist."""
-    assert_equal(out, ref.equalize_histogram(image), name=name)
+    assert_equal(out, ref.equalize_histogram(image), name=name, image="HW")
     off = np.abs(out.astype(np.int64) - ref.cv_equalize_hist(image).astype(np.int64)).max()
     assert off <= 1, f"{name}: up to {off} grey levels away from cv2.equalizeHist, which differs by rounding only"
 
@@ -325,7 +325,7 @@ def test_equalize_histogram_of_a_real_image(submission, name):
 @pytest.mark.parametrize("value", [0, 128, 255])
 def test_equalize_histogram_keeps_a_constant_image(submission, value):
     image = np.full((6, 9), value, dtype=np.uint8)
-    assert_equal(submission.call("equalize_histogram", image), image, name=f"equalized constant {value}")
+    assert_equal(submission.call("equalize_histogram", image), image, name=f"equalized constant {value}", image="HW")
 
 
 @pytest.mark.points(0.25)
