@@ -9,6 +9,9 @@ setup:
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null; } || \
 	  echo "note: bubblewrap is not installed; isolated grading falls back to resource limits (see README)"
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; } >/dev/null 2>&1; } || \
+	  echo "note: chromium is not installed; the feedback-page browser check is skipped (see README)"
 	$(PYTHON) -m pip install -q --disable-pip-version-check -c constraints.txt -e .
 
 demo: setup

@@ -18,14 +18,18 @@ from cvgrade.workers import Worker, grade_topic_warm
 
 TOPIC = "image_filtering"
 
+PICTURE = {"name": "blurred", "plane": "", "step": 1, "worst": [1, 2],
+           "actual": [[0.0, 0.0, 0.5], [0.0, 0.0, 1.0]], "expected": [[0.0, 0.0, 0.25], [0.0, 0.0, 0.0]]}
 REPORT = {
     "score": 3, "max_score": 6, "status": "ok",
     "tests": [
-        {"name": "test_blur[seed=0]", "points": 2, "max_points": 2, "outcome": "passed", "message": ""},
-        {"name": "test_blur[seed=1]", "points": 0, "max_points": 2, "outcome": "failed",
-         "message": "output differs at index (3, 4)\nexpected 0.25, got 0.5"},
-        {"name": "test_edges", "points": 1, "max_points": 1, "outcome": "passed", "message": ""},
-        {"name": "test_hist", "points": 0, "max_points": 1, "outcome": "error", "message": "the submission crashed"},
+        {"name": "test_blur[seed=0]", "function": "blur", "points": 2, "max_points": 2, "outcome": "passed",
+         "message": ""},
+        {"name": "test_blur[seed=1]", "function": "blur", "points": 0, "max_points": 2, "outcome": "failed",
+         "message": "output differs at index (3, 4)\nexpected 0.25, got 0.5", "picture": PICTURE},
+        {"name": "test_edges", "function": "edges", "points": 1, "max_points": 1, "outcome": "passed", "message": ""},
+        {"name": "test_blur_rejects_bad_input", "function": "blur", "points": 0, "max_points": 1, "outcome": "error",
+         "message": "the submission crashed"},
     ],
 }
 
@@ -37,20 +41,25 @@ def policy(**settings):
 # -- feedback and Gradescope -------------------------------------------------------------
 
 
-def test_hidden_inputs_fold_cases_into_one_row_with_first_message_line():
-    rows = feedback.rows(REPORT, policy())
-    assert [(r.name, r.score, r.max_score, r.outcome) for r in rows] == [
-        ("test_blur", 2, 4, "1 of 2 cases passed"), ("test_edges", 1, 1, "passed"), ("test_hist", 0, 1, "failed")]
-    assert rows[0].message == "output differs at index (3, 4)"
+def test_rows_are_grouped_by_function_and_hidden_inputs_fold_cases_with_first_message_line():
+    found = feedback.groups(REPORT, policy())
+    assert [(g.function, g.score, g.max_score, g.passed, g.cases) for g in found] == [
+        ("blur", 2, 5, 1, 3), ("edges", 1, 1, 1, 1)]
+    assert [(r.name, r.score, r.max_score, r.outcome) for r in found[0].rows] == [
+        ("test_blur", 2, 4, "1 of 2 cases passed"), ("test_blur_rejects_bad_input", 0, 1, "failed")]
+    assert found[0].rows[0].message == "output differs at index (3, 4)" and found[0].rows[0].picture == PICTURE
     page = feedback.render(REPORT, policy(), student="s1", topic="t")
     assert "seed=" not in page and "expected 0.25" not in page and "Score: 3 / 6" in page
+    assert page.index("blur: 2 / 5 points") < page.index("edges: 1 / 1 points")
+    assert page.count("<img src=\"data:image/png;base64,") == 1 and "<script" not in page
 
 
-def test_visible_inputs_and_full_or_no_messages():
+def test_visible_inputs_full_or_no_messages_and_no_pictures():
     shown = feedback.rows(REPORT, policy(show_inputs=True, messages="full"))
     assert [r.name for r in shown][:2] == ["test_blur[seed=0]", "test_blur[seed=1]"]
     assert shown[1].message.endswith("expected 0.25, got 0.5")
     assert all(r.message == "" for r in feedback.rows(REPORT, policy(messages="none")))
+    assert "<img" not in feedback.render(REPORT, policy(pictures=False), student="s1", topic="t")
 
 
 def test_feedback_page_escapes_student_controlled_text():
@@ -68,12 +77,16 @@ def test_policy_is_read_from_the_course_config(tmp_path, root):
 
 
 def test_gradescope_results_follow_the_format():
-    results = gradescope.results(REPORT, policy())
-    assert results["score"] == 3
-    assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in results["tests"]] == [
-        ("test_blur", 2, 4, "after_published"), ("test_edges", 1, 1, "after_published"),
-        ("test_hist", 0, 1, "after_published")]
-    assert results["tests"][0]["output"] == "1 of 2 cases passed: output differs at index (3, 4)"
+    results = gradescope.results(REPORT, policy(), execution_time=12.4)
+    assert results["score"] == 3 and results["execution_time"] == 12
+    assert [(t["number"], t["name"], t["score"], t["max_score"], t["status"], t["visibility"]) for t in results["tests"]] == [
+        ("1.1", "blur: test_blur", 2, 4, "failed", "after_published"),
+        ("1.2", "blur: test_blur_rejects_bad_input", 0, 1, "failed", "after_published"),
+        ("2.1", "edges: test_edges", 1, 1, "passed", "after_published")]
+    first = results["tests"][0]
+    assert first["output_format"] == "html" and first["output"].startswith(
+        "<pre>1 of 2 cases passed: output differs at index (3, 4)</pre><figure><img src=\"data:image/png;base64,")
+    assert results["tests"][1]["output"] == "failed: the submission crashed" and "output_format" not in results["tests"][1]
     failed = gradescope.results(dict(REPORT, status="error"), policy())
     assert failed["output"] == feedback.SESSION_FAILED
 

@@ -105,3 +105,45 @@ def test_python_scalars():
         assert_close(np.array(0.3), 0.3)
     with pytest.raises(Mismatch, match="expected 3, got True"):
         assert_close(True, 3)
+
+
+def test_a_failed_image_comparison_carries_the_worst_plane():
+    expected = np.zeros((2, 3, 100, 70))
+    actual = expected.copy()
+    actual[1, 2, 40, 31] = 5.0
+    with pytest.raises(Mismatch) as caught:
+        assert_close(actual, expected, name="maps", image="BCHW")
+    picture = caught.value.picture
+    assert picture["plane"] == "B=1, C=2" and picture["step"] == 3  # 100 px downsampled to at most 48
+    row, col = picture["worst"]
+    assert (row, col) == (40 // 3, 31 // 3) and picture["actual"][row][col] == 5.0  # blocks keep their worst pixel
+    assert len(picture["actual"]) == 34 and len(picture["expected"][0]) == 24
+
+
+def test_pictures_only_for_image_results_and_known_layouts():
+    with pytest.raises(Mismatch) as caught:
+        assert_close(np.ones((4, 4)), np.zeros((4, 4)))
+    assert caught.value.picture is None
+    with pytest.raises(ValueError, match="image layout"):
+        assert_close(np.ones((4, 4)), np.ones((4, 4)), image="WH")
+
+
+def test_picture_renders_as_png():
+    from cvgrade import pictures
+
+    expected = np.arange(64.0).reshape(8, 8)
+    actual = expected.copy()
+    actual[2, 5] = np.nan
+    with pytest.raises(Mismatch) as caught:
+        assert_close(actual, expected, image="HW")
+    assert pictures.render_png(caught.value.picture).startswith(b"\x89PNG\r\n\x1a\n")
+    assert pictures.data_uri(caught.value.picture).startswith("data:image/png;base64,")
+
+
+def test_worst_error_ratio_is_recorded_and_taken_once():
+    from cvgrade.compare import take_worst_ratio
+
+    take_worst_ratio()
+    assert_close(np.array([1.0 + 5e-10]), np.array([1.0]), tol=Tolerance(1e-9, 0.0))
+    assert take_worst_ratio() == pytest.approx(0.5, rel=1e-3)
+    assert take_worst_ratio() is None
