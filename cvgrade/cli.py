@@ -80,6 +80,28 @@ def _autograde(args) -> int:
     return 0
 
 
+def _gradescope_build(args) -> int:
+    from cvgrade import feedback, gradescope_autograder
+
+    kit = course_mod.kit_root()
+    try:
+        policy = feedback.CvgradeFeedback(config=course_mod.course_at(args.course).config())
+    except FileNotFoundError:
+        policy = feedback.CvgradeFeedback()
+    out = gradescope_autograder.build(kit, args.topic, args.out, policy)
+    print(f"wrote {out}: upload it as the autograder of a Gradescope 'Programming Assignment'; "
+          f"students submit {args.topic}.py")
+    return 0
+
+
+def _gradescope_run(args) -> int:
+    from cvgrade import gradescope_autograder
+
+    results = gradescope_autograder.run(args.autograder, args.topic)
+    print(f"{args.topic}: {results['score']:g} points; results in {args.autograder / 'results' / 'results.json'}")
+    return 0
+
+
 def _demo(args) -> int:
     from cvgrade import demo
 
@@ -128,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda"))
     p.add_argument("--call-timeout", type=float)
     p.set_defaults(run=_autograde)
+
+    p = commands.add_parser("gradescope", help="Gradescope autograder: build its zip, or run it on a submission")
+    actions = p.add_subparsers(dest="action", required=True)
+    q = actions.add_parser("build", help="write the autograder zip of TOPIC (setup.sh, run_autograder, the kit)")
+    q.add_argument("topic")
+    q.add_argument("--out", type=Path, default=Path("autograder.zip"))
+    q.add_argument("--course", type=Path, help="course whose feedback policy to ship (default: as for autograde)")
+    q.set_defaults(run=_gradescope_build)
+    q = actions.add_parser("run", help="inside Gradescope: grade /autograder/submission, write results.json")
+    q.add_argument("topic")
+    q.add_argument("--autograder", type=Path, default=Path("/autograder"))
+    q.set_defaults(run=_gradescope_run)
 
     p = commands.add_parser("demo", help="the end-to-end job on bundled data: a temporary nbgrader course, graded")
     p.add_argument("--workers", type=int, default=2)
