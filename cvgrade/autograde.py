@@ -1,10 +1,11 @@
 """`cvgrade autograde TOPIC`: grade every collected submission of a topic in an nbgrader course.
 
-For each `submitted/<student>/<topic>/`, the student's `<topic>.py` (a regular
-file; links and every other file are ignored) is copied alone into a clean
-folder and graded by the kit's hidden graders in isolated mode, as one pytest
-session of a warm worker (`cvgrade.workers`). Only this trusted process writes
-results, all from the plugin's JSON report:
+For each `submitted/<student>/<topic>/`, the text of the student's `<topic>.py`
+(a regular file; links and every other file are ignored) is written alone into
+a clean folder and graded by the kit's hidden graders in isolated mode, as one
+pytest session of a warm worker (`cvgrade.workers`, or one on a Dask cluster:
+`cvgrade.dask_pool`). Only this trusted process writes results, all from the
+plugin's JSON report:
 
 - `autograded/<student>/<topic>/cvgrade-report.json` (the full report) and the
   submitted notebook with the autograder cell's output filled in (formgrader
@@ -22,10 +23,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import shutil
 import stat
-import tempfile
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -36,10 +35,9 @@ import nbformat
 from cvgrade import feedback, gradebook, gradescope
 from cvgrade.course import Course, grade_cell_id
 from cvgrade.progress import Progress
-from cvgrade.workers import Worker, WorkerPool, grade_topic_warm
+from cvgrade.workers import WorkerPool
 
 REPORT, FEEDBACK_PAGE, GRADESCOPE = "cvgrade-report.json", "autograder.html", "results.json"
-_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/cvgrade-[\w-]+/")
 
 
 @dataclass
@@ -61,30 +59,20 @@ def module_of(submitted: Path, topic: str) -> Path | None:
         return None
 
 
-def _scrub(value):
-    """Drop temporary folder prefixes from messages, so a report does not depend on where it was graded."""
-    if isinstance(value, str):
-        return _TEMP_FOLDER.sub("", value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
-    return value
-
-
-def grade_submission(worker: Worker, course: Course, topic: str, student: str, **options) -> dict:
-    """The report of one student's submission (see module docstring), graded from a clean folder."""
-    submitted = course.topic_dir("submitted", topic, student)
-    module = module_of(submitted, topic)
-    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as tmp:
-        if module is not None:
-            shutil.copyfile(module, Path(tmp) / f"{topic}.py")
-        report = grade_topic_warm(worker, course.kit, topic, tmp, isolated=True, **options)
-    report = _scrub(report)
-    report.update(student=student, submission=f"submitted/{student}/{topic}/{topic}.py",
-                  submission_sha256=hashlib.sha256(module.read_bytes()).hexdigest() if module else None,
-                  graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+def submitted_source(course: Course, topic: str, student: str) -> tuple[str | None, str | None]:
+    """The text of the student's `<topic>.py` (None when missing or not a regular file) and its SHA-256."""
+    module = module_of(course.topic_dir("submitted", topic, student), topic)
     if module is None:
+        return None, None
+    data = module.read_bytes()
+    return data.decode("utf-8", errors="replace"), hashlib.sha256(data).hexdigest()
+
+
+def with_metadata(report: dict, topic: str, student: str, sha256: str | None) -> dict:
+    """The report of one student's submission, with who, what and when."""
+    report.update(student=student, submission=f"submitted/{student}/{topic}/{topic}.py", submission_sha256=sha256,
+                  graded_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    if sha256 is None:
         report["note"] = f"no {topic}.py in the submission (or it was not a regular file)"
     return report
 
@@ -138,10 +126,11 @@ def already_graded(course: Course, topic: str, student: str) -> dict | None:
 
 
 def autograde(course: Course, topic: str, *, workers: int = 1, force: bool = False, gradescope_json: bool = False,
-              progress_stream=None, pool: WorkerPool | None = None, **options) -> list[Outcome]:
+              progress_stream=None, pool=None, **options) -> list[Outcome]:
     """Grade every collected submission of `topic` (see module docstring); one outcome per student, sorted.
 
-    `pool`: warm workers to use (and leave running) instead of `workers` new ones.
+    `pool`: warm workers to use (and leave running) instead of `workers` new ones: a
+    `WorkerPool`, or a `cvgrade.dask_pool.DaskPool` (anything with `grade(root, topic, source, **options)`).
     """
     policy = feedback.CvgradeFeedback(config=course.config())
     outcomes: dict[str, Outcome] = {}
@@ -155,11 +144,13 @@ def autograde(course: Course, topic: str, *, workers: int = 1, force: bool = Fal
     bar = Progress(len(todo), stream=progress_stream)
     with gradebook.open_gradebook(course.db_url, course.course_id) as book, contextlib.ExitStack() as own:
         pool = pool or own.enter_context(WorkerPool(min(workers, len(todo) or 1)))
-        futures = {pool.submit(lambda w, s=student: grade_submission(w, course, topic, s, **options)): student
-                   for student in todo}
+        futures, digests = {}, {}
+        for student in todo:
+            source, digests[student] = submitted_source(course, topic, student)
+            futures[pool.grade(course.kit, topic, source, **options)] = student
         for future in as_completed(futures):
             student = futures[future]
-            report = future.result()
+            report = with_metadata(future.result(), topic, student, digests[student])
             write_results(course, topic, student, report, policy, gradescope_json=gradescope_json)
             submitted = course.topic_dir("submitted", topic, student)
             gradebook.record(book, topic, student, report["score"], _collected_timestamp(submitted))

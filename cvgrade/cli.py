@@ -67,7 +67,13 @@ def _course_release(args) -> int:
 
 def _autograde(args) -> int:
     course = course_mod.course_at(args.course)
-    with WorkerPool(args.workers) as pool:
+    if args.scheduler:
+        from cvgrade.dask_pool import DaskPool
+
+        pool_factory = lambda: DaskPool(args.scheduler)  # noqa: E731
+    else:
+        pool_factory = lambda: WorkerPool(args.workers)  # noqa: E731
+    with pool_factory() as pool:
         outcomes = autograde.autograde(course, args.topic, pool=pool, force=args.force,
                                        gradescope_json=args.format == "gradescope", device=args.device,
                                        call_timeout=args.call_timeout)
@@ -144,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("topic")
     p.add_argument("--course", type=Path, help="course directory (default: the cwd if it has nbgrader_config.py, else the kit)")
     p.add_argument("--workers", type=int, default=1, help="warm grading workers run in parallel")
+    p.add_argument("--scheduler", help="grade on a Dask cluster: its scheduler address, or local:N for N local "
+                                       "worker processes (one warm grading worker each)")
     p.add_argument("--force", action="store_true", help="grade again submissions that already have a report")
     p.add_argument("--format", choices=("nbgrader", "gradescope"), default="nbgrader",
                    help="gradescope: also write autograded/<student>/TOPIC/results.json")

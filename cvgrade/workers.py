@@ -24,6 +24,7 @@ import importlib
 import json
 import os
 import queue
+import re
 import resource
 import select
 import signal
@@ -240,6 +241,28 @@ def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | P
         return report
 
 
+_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/cvgrade-[\w-]+/")
+
+
+def _scrub(value):
+    """Drop temporary folder prefixes from messages, so a report does not depend on where it was graded."""
+    if isinstance(value, str):
+        return _TEMP_FOLDER.sub("", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+def grade_source(worker: Worker, root: Path, topic: str, source: str | None, **options) -> dict:
+    """The isolated-mode report of `source` graded as a student's `<topic>.py` (None: no module), from a clean folder."""
+    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as tmp:
+        if source is not None:
+            (Path(tmp) / f"{topic}.py").write_text(source)
+        return _scrub(grade_topic_warm(worker, root, topic, tmp, isolated=True, **options))
+
+
 class WorkerPool:
     """`size` warm workers fed from one queue: `submit(fn)` runs `fn(worker)` on the next free worker."""
 
@@ -267,6 +290,10 @@ class WorkerPool:
         future: Future = Future()
         self._jobs.put((fn, future))
         return future
+
+    def grade(self, root: Path, topic: str, source: str | None, **options) -> Future:
+        """A future of `grade_source(...)` on the next free worker (the interface `cvgrade.dask_pool` shares)."""
+        return self.submit(lambda worker: grade_source(worker, root, topic, source, **options))
 
     def close(self) -> None:
         for _ in self._threads:

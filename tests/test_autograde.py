@@ -200,3 +200,20 @@ def test_batch_grades_everyone_resumes_and_regrades_deterministically(course, ca
     assert before == after, "grading the same submission twice must give the same report"
     page = (course.topic_dir("feedback", TOPIC, "syntax") / autograde.FEEDBACK_PAGE).read_text()
     assert "SyntaxError" in page or "syntax" in page.lower()
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_grades_like_the_local_pool(course):
+    from cvgrade.dask_pool import DaskPool
+
+    course, points = course
+    local = {o.student: o for o in autograde.autograde(course, TOPIC, workers=2)}
+    reports = {s: json.loads((course.topic_dir("autograded", TOPIC, s) / autograde.REPORT).read_text()) for s in local}
+    with DaskPool("local:2") as pool:
+        remote = {o.student: o for o in autograde.autograde(course, TOPIC, pool=pool, force=True)}
+    assert {s: (o.score, o.status) for s, o in remote.items()} == {s: (o.score, o.status) for s, o in local.items()}
+    for student, before in reports.items():
+        after = json.loads((course.topic_dir("autograded", TOPIC, student) / autograde.REPORT).read_text())
+        before.pop("graded_at"), after.pop("graded_at")
+        assert after == before, f"{student}: the Dask report differs from the local pool's"
+    assert _auto_scores(course) == {s: o.score for s, o in remote.items()}
