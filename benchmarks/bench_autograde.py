@@ -17,8 +17,11 @@ stub, in turn):
 Both sides are timed as one command over all students (start-up included):
 seconds per submission and the ratio. The pool is then timed warm (its workers
 have graded once, so what remains is the work per submission), with 1 and 2
-workers: seconds per submission and the speed-up. Last, the peak memory of each
-warm worker. Figures only: nothing is asserted.
+workers: seconds per submission and the speed-up; then the same warm, on a Dask
+LocalCluster of 1 and 2 worker processes (`--scheduler local:N`), with the
+overhead per submission against the local pool of the same size. Last, the peak
+memory of each warm worker. Figures only: nothing is asserted. `--no-nbgrader`
+skips the nbgrader side (the pools' figures only).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cvgrade import course as course_mod  # noqa: E402
 from cvgrade import grading  # noqa: E402
 from cvgrade.autograde import autograde  # noqa: E402
+from cvgrade.dask_pool import DaskPool  # noqa: E402
 from cvgrade.demo import sample_source  # noqa: E402
 from cvgrade.release import strip_solutions  # noqa: E402
 from cvgrade.workers import WorkerPool  # noqa: E402
@@ -90,9 +94,9 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def warm_pool_seconds(course: course_mod.Course, topic: str, workers: int) -> tuple[float, list[float]]:
-    """Seconds to grade every submission with `workers` workers that have each graded once; their peak memory."""
-    with WorkerPool(workers) as pool:
+def warm_pool_seconds(course: course_mod.Course, topic: str, pool_factory) -> tuple[float, list[float]]:
+    """Seconds to grade every submission with a pool whose workers have each graded once; their peak memory."""
+    with pool_factory() as pool:
         autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())  # warm-up: imports, zygotes
         start = time.monotonic()
         autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())
@@ -103,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topic", default="image_filtering")
     parser.add_argument("--students", type=int, default=24)
+    parser.add_argument("--no-nbgrader", action="store_true", help="time the cvgrade pools only")
     args = parser.parse_args()
     kit, topic = course_mod.kit_root(), args.topic
     base = Path(tempfile.mkdtemp(prefix="cvgrade-bench-"))
@@ -115,34 +120,46 @@ def main() -> None:
     functions = grader_functions(kit, topic)
     (theirs.root / "source" / topic).mkdir(parents=True)
     nbformat.write(nbgrader_notebook(kit, topic, stub, functions), theirs.root / "source" / topic / f"{topic}.ipynb")
-    theirs.nbgrader("generate_assignment", topic, "--force")
+    course_mod.require_success(theirs.api().generate_assignment(topic, force=True), f"generate_assignment {topic}")
     for student, module in students.items():
         (ours.topic_dir("submitted", topic, student)).mkdir(parents=True)
         (ours.topic_dir("submitted", topic, student) / f"{topic}.py").write_text(module)
         theirs.topic_dir("submitted", topic, student).mkdir(parents=True)
         nbformat.write(nbgrader_notebook(kit, topic, module, functions),
                        theirs.topic_dir("submitted", topic, student) / f"{topic}.ipynb")
-        theirs.nbgrader("db", "student", "add", student)
+    course_mod.add_students(theirs, list(students))
 
     n = len(students)
     cli = [sys.executable, "-m", "cvgrade", "autograde", topic, "--force"]
     one = timed(cli + ["--workers", "1"], ours.root) / n
     two = timed(cli + ["--workers", "2"], ours.root) / n
-    warm_one, _ = warm_pool_seconds(ours, topic, 1)
-    warm_two, peaks = warm_pool_seconds(ours, topic, 2)
-    nb = timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"], theirs.root) / n
+    warm_one, _ = warm_pool_seconds(ours, topic, lambda: WorkerPool(1))
+    warm_two, peaks = warm_pool_seconds(ours, topic, lambda: WorkerPool(2))
+    dask_one, _ = warm_pool_seconds(ours, topic, lambda: DaskPool("local:1"))
+    dask_two, _ = warm_pool_seconds(ours, topic, lambda: DaskPool("local:2"))
+    nb = None if args.no_nbgrader else timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"],
+                                             theirs.root) / n
 
-    ours_csv, theirs_csv = course_mod.export_csv(ours, base / "ours.csv"), course_mod.export_csv(theirs, base / "theirs.csv")
     print(f"topic {topic}, {n} submissions ({', '.join(KINDS)} in turn), {os.cpu_count()} CPUs, courses in {base}")
     print(f"{'whole command, start-up included':36}{'s/submission':>14}")
-    print(f"{'  nbgrader autograde':36}{nb:14.2f}")
-    print(f"{'  cvgrade autograde, 1 worker':36}{one:14.2f}   {nb / one:5.1f}x faster than nbgrader")
+    if nb is not None:
+        print(f"{'  nbgrader autograde':36}{nb:14.2f}")
+        print(f"{'  cvgrade autograde, 1 worker':36}{one:14.2f}   {nb / one:5.1f}x faster than nbgrader")
+    else:
+        print(f"{'  cvgrade autograde, 1 worker':36}{one:14.2f}")
     print(f"{'  cvgrade autograde, 2 workers':36}{two:14.2f}   {one / two:5.2f}x speed-up over 1 worker")
     print("warm pool (each worker has graded once)")
-    print(f"{'  1 worker':36}{warm_one / n:14.2f}   {nb * n / warm_one:5.1f}x faster than nbgrader")
+    print(f"{'  1 worker':36}{warm_one / n:14.2f}" + (f"   {nb * n / warm_one:5.1f}x faster than nbgrader" if nb else ""))
     print(f"{'  2 workers':36}{warm_two / n:14.2f}   {warm_one / warm_two:5.2f}x speed-up over 1 worker")
+    print("warm Dask LocalCluster (--scheduler local:N)")
+    print(f"{'  1 worker process':36}{dask_one / n:14.2f}   overhead {100 * (dask_one / warm_one - 1):+5.1f}% "
+          "against the local pool")
+    print(f"{'  2 worker processes':36}{dask_two / n:14.2f}   overhead {100 * (dask_two / warm_two - 1):+5.1f}% "
+          f"against the local pool; {dask_one / dask_two:5.2f}x speed-up over 1")
     print("peak memory per worker: " + ", ".join(f"{p:.0f} MB" for p in peaks))
-    print(f"scores: cvgrade {ours_csv}, nbgrader {theirs_csv}")
+    ours_csv = course_mod.export_csv(ours, base / "ours.csv")
+    if nb is not None:
+        print(f"scores: cvgrade {ours_csv}, nbgrader {course_mod.export_csv(theirs, base / 'theirs.csv')}")
 
 
 if __name__ == "__main__":

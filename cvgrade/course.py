@@ -1,20 +1,21 @@
-"""An nbgrader course driven through nbgrader's own command line.
+"""An nbgrader course driven through nbgrader's own Python API, in this process.
 
 `Course` is an nbgrader course directory (with its `nbgrader_config.py`) plus
 the cvgrade kit whose graders grade it. `release_topics` assembles nbgrader's
 `source/<topic>/` (the student module generated from `solutions/<topic>.py`, the
 public tests, and the topic notebook with one locked autograder cell
-`cvgrade_<topic>` worth the topic's points), then runs `nbgrader
-generate_assignment` and `nbgrader release_assignment`. Students are simulated
-with their own home folder and `--student`, so one OS account can play many.
+`cvgrade_<topic>` worth the topic's points), then runs nbgrader's
+generate_assignment and release_assignment. Every step runs the same nbgrader
+application classes as its command line (`nbgrader.apps.NbGraderAPI` and the
+exchange it configures), with the course's config, without a new process each:
+the files and gradebook rows are the command line's. Students are simulated with
+their own folder and student id, so one OS account can play many.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +82,16 @@ class Course:
     def exchange(self) -> str:
         return self.config().Exchange.root
 
-    def nbgrader(self, *args: str, cwd: Path | None = None, env: dict | None = None) -> str:
-        """Run `nbgrader ARGS` (in the course directory unless `cwd`); its output. Raises CourseError."""
-        done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd or self.root,
-                              env=dict(os.environ, **(env or {})), capture_output=True, text=True)
-        if done.returncode != 0:
-            raise CourseError(f"nbgrader {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-        return done.stdout + done.stderr
+    def api(self, **settings):
+        """nbgrader's `NbGraderAPI` on this course's config, with `settings` ({"Exchange.cache": ...}) on top."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        config = self.config()
+        for dotted, value in settings.items():
+            section, key = dotted.split(".")
+            config[section][key] = value
+        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
     def topic_dir(self, stage: str, topic: str, student: str | None = None) -> Path:
         """nbgrader's `<stage>/[<student>/]<topic>` folder (stage: source, release, submitted, autograded, feedback)."""
@@ -169,41 +173,68 @@ def assemble_source(course: Course, topic: str, points: float) -> Path:
     return folder
 
 
+def require_success(result: dict, what: str) -> None:
+    """Raise CourseError with nbgrader's log unless an NbGraderAPI result says it succeeded."""
+    if not result.get("success"):
+        raise CourseError(f"nbgrader {what} failed:\n{result.get('log', '')}{result.get('error', '')}")
+
+
+def _exchange_step(api, step: str, topic: str, what: str) -> None:
+    """Run the exchange application `step` (FetchAssignment, SubmitApp's Submit, ...) for `topic` on `api`."""
+    from nbgrader.utils import capture_log
+
+    api.coursedir.assignment_id = topic
+    app = getattr(api.exchange, step)(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+    require_success(capture_log(app), f"{what} {topic}")
+
+
 def release_topics(course: Course, topics: list[str]) -> None:
     """For each topic: assemble the source, then nbgrader generate_assignment and release_assignment (forced)."""
     points = topic_points(course.kit, topics)
+    api = course.api(**{"ExchangeReleaseAssignment.force": True})
     for topic in topics:
         assemble_source(course, topic, points[topic])
-        course.nbgrader("generate_assignment", topic, "--force")
-        course.nbgrader("release_assignment", topic, "--force")
+        require_success(api.generate_assignment(topic, force=True), f"generate_assignment {topic}")
+        require_success(api.release_assignment(topic), f"release_assignment {topic}")
 
 
 def add_students(course: Course, students: list[str]) -> None:
-    for student in students:
-        course.nbgrader("db", "student", "add", student)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as book:
+        for student in students:
+            book.update_or_create_student(student)
 
 
-def _student_args(course: Course, student: str) -> list[str]:
-    return [f"--course={course.course_id}", f"--Exchange.root={course.exchange}", f"--student={student}"]
+def _student_api(course: Course, student: str, home: Path):
+    """The API as `student` would run nbgrader in `home`: their id, their folder, their own cache."""
+    home.mkdir(parents=True, exist_ok=True)
+    return course.api(**{"CourseDirectory.student_id": student, "Exchange.assignment_dir": str(home),
+                         "Exchange.cache": str(home / ".nbgrader-cache")})
 
 
 def fetch(course: Course, topics: list[str], student: str, home: Path) -> None:
-    """`nbgrader fetch_assignment` of `topics` as `student` into `home/<topic>/`."""
-    home.mkdir(parents=True, exist_ok=True)
-    course.nbgrader("fetch_assignment", *topics, *_student_args(course, student), cwd=home, env={"HOME": str(home)})
+    """nbgrader fetch_assignment of `topics` as `student` into `home/<topic>/`."""
+    api = _student_api(course, student, home)
+    for topic in topics:
+        _exchange_step(api, "FetchAssignment", topic, "fetch_assignment")
 
 
 def submit(course: Course, topic: str, student: str, home: Path) -> None:
-    """`nbgrader submit` of `home/<topic>` as `student`."""
-    course.nbgrader("submit", topic, *_student_args(course, student), cwd=home, env={"HOME": str(home)})
+    """nbgrader submit of `home/<topic>` as `student`."""
+    _exchange_step(_student_api(course, student, home), "Submit", topic, "submit")
 
 
 def collect(course: Course, topic: str) -> None:
-    """`nbgrader collect --update`: the newest submission of every student into `submitted/`."""
-    course.nbgrader("collect", topic, "--update")
+    """nbgrader collect --update: the newest submission of every student into `submitted/`."""
+    require_success(course.api().collect(topic, update=True), f"collect {topic}")
 
 
 def export_csv(course: Course, to: Path) -> Path:
-    """`nbgrader export` of the whole gradebook to the CSV `to`."""
-    course.nbgrader("export", f"--to={to}")
+    """nbgrader export of the whole gradebook to the CSV `to` (its CSV plugin, as the command runs it)."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(course.db_url, course.course_id) as book:
+        CsvExportPlugin(to=str(to)).export(book)
     return to

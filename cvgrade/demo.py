@@ -1,7 +1,7 @@
 """`cvgrade demo`: the whole instructor workflow on bundled data, in a temporary nbgrader course.
 
-Every topic is released through nbgrader; four simulated students fetch it and
-submit one kind of sample each (derived at run time, so nothing is duplicated):
+Every topic is released through nbgrader (its Python API, in this process); four
+simulated students fetch it and submit one kind of sample each (derived at run time, so nothing is duplicated):
 
 - correct: the instructor solution;
 - stub: the released module, untouched;
@@ -21,7 +21,6 @@ import csv
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cvgrade import autograde, course as course_mod, paths
@@ -93,8 +92,8 @@ def run(workers: int = 2, keep: Path | None = None, topics: list[str] | None = N
     course_mod.release_topics(course, topics)
     course_mod.add_students(course, list(STUDENTS))
     step(f"students {', '.join(f'{s} ({k})' for s, k in STUDENTS.items())} fetch and submit")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda s: student_work(course, topics, s, STUDENTS[s], base / "home" / s), STUDENTS))
+    for student, kind in STUDENTS.items():
+        student_work(course, topics, student, kind, base / "home" / student)
     step("instructor collects")
     for topic in topics:
         course_mod.collect(course, topic)

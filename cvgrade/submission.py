@@ -178,7 +178,8 @@ class ChildTransport:
             source = self.module_path.read_bytes().decode("utf-8", errors="replace")
         if warm_pool_enabled() and (source is not None or not self.module_path.exists()):
             try:
-                warm = zygote.acquire(zygote.preload_for(source), IMPORT_TIMEOUT_S)
+                wrapped = tuple(name for names in self.reference_calls.values() for name in names)
+                warm = zygote.acquire(zygote.preload_for(source, also=wrapped), IMPORT_TIMEOUT_S)
                 return warm.spawn(self.name, source, self.reference_calls, sandbox.Limits.from_env().to_json(),
                                   sandbox.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
             except zygote.ZygoteDied:
@@ -218,9 +219,10 @@ class ChildTransport:
             raise _ImportFailed(str(value["import_error"]))
 
     def stop(self) -> int | None:
-        """Kill the child; return its exit code."""
+        """Kill the child (its handles are lost from now on); return its exit code."""
         if self.proc is None:
             return None
+        self.generation += 1
         code = self.proc.kill()
         for fd in (self.to_child, self.from_child):
             with contextlib.suppress(OSError):
@@ -304,6 +306,7 @@ class Submission:
 
     def __init__(self, transport, topic: str, call_timeout: float):
         self.transport, self.topic, self.call_timeout = transport, topic, call_timeout
+        self._shared: dict[tuple, Handle] = {}
 
     def call(self, fn: str, /, *args, **kwargs) -> Any:
         """Call the student's function `fn` and return its result as plain data."""
@@ -326,6 +329,16 @@ class Submission:
         """Construct a trusted object by dotted path inside the submission's process."""
         __tracebackhide__ = True
         return self._request(target, op="build", target=target, args=args, kwargs=kwargs)
+
+    def shared(self, target: str, /, *args, **kwargs) -> "Handle":
+        """`build(target, ...)` once per process of the submission, then the same handle (for objects used read-only:
+        a tokenizer). A restarted process builds it again, so a crash never costs later tests the object."""
+        __tracebackhide__ = True
+        key = (target, repr(args), repr(sorted(kwargs.items())))
+        handle = self._shared.get(key)
+        if handle is None or handle.generation != self.transport.generation:
+            handle = self._shared[key] = self.build(target, *args, **kwargs)
+        return handle
 
     def func(self, name: str) -> wire.FuncRef:
         """A reference to the student's function `name`, usable as an argument."""

@@ -264,15 +264,19 @@ PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "ope
                "skimage", "scipy", "sklearn", "pycocotools", "torchmetrics", "pytorch_fid", "vector_quantize_pytorch")
 
 
-def preload_for(source: str | None) -> tuple[str, ...]:
-    """The heavy libraries a submission imports at top level (NumPy always), to import in its zygote."""
+def preload_for(source: str | None, also: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The heavy libraries a submission imports at top level (NumPy always), and those among `also`, for its zygote.
+
+    `also`: dotted names the child will import anyway, such as the callables its
+    tripwire wraps (`open_clip.loss.ClipLoss` brings `open_clip`).
+    """
     import ast
 
-    wanted = {"numpy"}
+    wanted = {"numpy"} | {name.split(".")[0] for name in also}
     try:
         tree = ast.parse(source or "")
     except (SyntaxError, ValueError):
-        return ("numpy",)
+        tree = ast.Module(body=[], type_ignores=[])
     for node in tree.body:
         if isinstance(node, ast.Import):
             wanted |= {alias.name.split(".")[0] for alias in node.names}

@@ -127,7 +127,7 @@ def test_zero_shot_probs_softmax_over_classes(submission, device, seed, n_img, n
 
 def _classify(submission, device, dtype, seed, classes, template=None):
     model = submission.build("cvgrade.nets.clip_scoring.tiny_clip", seed=seed).method("to", device=device, dtype=dtype)
-    tokenizer = submission.build("open_clip.get_tokenizer", "ViT-B-32")
+    tokenizer = submission.shared("open_clip.get_tokenizer", "ViT-B-32")  # read-only: built once per process
     images = 3 * randn(8, 3, IMAGE_SIZE, IMAGE_SIZE, seed=seed, dtype=dtype, device=device)
     kwargs = {} if template is None else {"template": template}
     result = submission.call("zero_shot_classify", model, tokenizer, images, list(classes), **kwargs)

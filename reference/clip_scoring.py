@@ -36,9 +36,14 @@ def _tokenizer():
     return open_clip.get_tokenizer("ViT-B-32")
 
 
+@functools.lru_cache(maxsize=None)
+def _model(seed):
+    return tiny_clip(seed).double()
+
+
 def zero_shot_classify(seed, images, class_names, template):
     """(probs, preds) of `tiny_clip(seed)` in float64 on CPU, the way open_clip's zero-shot README scores them."""
-    model = tiny_clip(seed).double()
+    model = _model(seed)
     with torch.no_grad():
         image = normalize(model.encode_image(images))
         text = normalize(model.encode_text(_tokenizer()(prompts(class_names, template))))

@@ -135,6 +135,19 @@ def test_trusted_builds_and_student_functions_as_arguments(toy):
         toy.build("torch.nn.NoSuchLayer")
 
 
+def test_shared_builds_once_per_process_and_again_after_a_restart(toy_module):
+    sub = open_submission(toy_module(TOY), "toy", isolated=True, call_timeout=3)
+    try:
+        first = sub.shared("torch.nn.Linear", 3, 2)
+        assert sub.shared("torch.nn.Linear", 3, 2) == first and sub.shared("torch.nn.Linear", 3, 4) != first
+        with pytest.raises(SubmissionCrashed):
+            sub.call("leave")
+        again = sub.shared("torch.nn.Linear", 3, 2)
+        assert again != first and again.get("weight").shape == (2, 3)
+    finally:
+        sub.close()
+
+
 def test_timeout_loses_the_call_and_nothing_else(toy):
     with pytest.raises(CallTimeout, match="toy.loop did not return within 3 s"):
         toy.call("loop")
