@@ -6,6 +6,8 @@ their forward passes are checked for shape, range and structure, not against
 fixed weights, since the spec does not fix the students' layer names.
 """
 
+import functools
+
 import pytest
 import torch
 
@@ -138,6 +140,7 @@ def _init_target(submission):
     return submission.build("torch.nn.Sequential", *(submission.build(name, *args) for name, args in layers))
 
 
+@functools.cache  # one initialisation per submission: every build starts from seed 0, so each would be the same
 def _initialised(submission):
     """(state dict before, state dict after model.apply(dcgan_weights_init)); BatchNorm biases start non-zero."""
     model = _init_target(submission)
