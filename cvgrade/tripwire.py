@@ -22,6 +22,11 @@ _hits: set[str] = set()
 def _resolve(dotted: str):
     """(owner, attribute name, current value) for a dotted path, importing the longest module prefix."""
     parts = dotted.split(".")
+    if parts[:2] == ["torch", "ops"] and len(parts) > 3:  # torch.ops.<ns>.<op> appears once <ns> is imported
+        try:
+            importlib.import_module(parts[2])
+        except ImportError:
+            pass
     for cut in range(len(parts) - 1, 0, -1):
         try:
             owner = importlib.import_module(".".join(parts[:cut]))

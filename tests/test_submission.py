@@ -1,5 +1,7 @@
 """The grader's view of a submission gives the same verdicts in-process and isolated."""
 
+import random
+
 import numpy as np
 import pytest
 import torch
@@ -133,6 +135,27 @@ def test_trusted_builds_and_student_functions_as_arguments(toy):
     assert linear.get("weight").shape == (2, 3)
     with pytest.raises(RuntimeError, match="cannot build"):
         toy.build("torch.nn.NoSuchLayer")
+
+
+def test_a_torch_op_of_a_library_not_yet_imported_is_watched(toy_module):
+    source = TOY + "\n\ndef suppress(boxes, scores):\n    import torchvision\n    return torchvision.ops.nms(boxes, scores, 0.5)\n"
+    sub = open_submission(toy_module(source), "toy", isolated=True, call_timeout=60,
+                          reference_calls={"suppress": ["torch.ops.torchvision.nms"]})
+    try:
+        with pytest.raises(ReferenceCallError, match="called torch.ops.torchvision.nms"):
+            sub.call("suppress", torch.tensor([[0.0, 0.0, 1.0, 1.0]]), torch.tensor([1.0]))
+    finally:
+        sub.close()
+
+
+def test_seeding_repeats_every_generator_a_call_draws_from():
+    from cvgrade.server import seed_everything
+
+    draws = []
+    for _ in range(2):
+        seed_everything()
+        draws.append((random.random(), np.random.rand(), torch.rand(3)))
+    assert draws[0][:2] == draws[1][:2] and torch.equal(draws[0][2], draws[1][2])
 
 
 def test_shared_builds_once_per_process_and_again_after_a_restart(toy_module):
