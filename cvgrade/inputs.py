@@ -56,11 +56,16 @@ def _skimage_gray(name: str) -> np.ndarray:
     return image
 
 
-def sample_image(name: str, size: tuple[int, int] | None = None) -> np.ndarray:
-    """Grayscale uint8 `skimage.data` image (`camera`, `coins`, `astronaut`, ...), resized to (h, w)."""
+@functools.lru_cache(maxsize=None)
+def _resized(name: str, size: tuple[int, int] | None) -> np.ndarray:
     image = _skimage_gray(name)
     if size is not None:
         from skimage import transform, util
 
         image = util.img_as_ubyte(transform.resize(image, size, anti_aliasing=True))
-    return image.copy()
+    return image
+
+
+def sample_image(name: str, size: tuple[int, int] | None = None) -> np.ndarray:
+    """Grayscale uint8 `skimage.data` image (`camera`, `coins`, `astronaut`, ...), resized to (h, w); a fresh copy."""
+    return _resized(name, None if size is None else tuple(size)).copy()

@@ -133,8 +133,7 @@ def _supervise(control: socket.socket, pid: int) -> int:
 def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: bool) -> int:
     """The zygote loop (see the module docstring)."""
     for name in preload:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+        _import_longest_prefix(name)
     importlib.import_module("cvgrade.child")
     importlib.import_module("cvgrade.server")
     gc.freeze()  # the preloaded heap is left out of the children's garbage collections
@@ -265,14 +264,17 @@ PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "ope
 
 
 def preload_for(source: str | None, also: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The heavy libraries a submission imports at top level (NumPy always), and those among `also`, for its zygote.
+    """The heavy libraries a submission imports at top level (NumPy always), then the modules of `also`, for its zygote.
 
-    `also`: dotted names the child will import anyway, such as the callables its
-    tripwire wraps (`open_clip.loss.ClipLoss` brings `open_clip`).
+    `also`: dotted callables of those libraries that the child will import anyway,
+    the ones its tripwire wraps: `skimage.feature.peak_local_max` adds
+    `skimage.feature` (skimage loads its submodules lazily), a method adds its
+    module (the zygote imports the longest importable prefix).
     """
     import ast
 
-    wanted = {"numpy"} | {name.split(".")[0] for name in also}
+    wanted = {"numpy"}
+    modules = [name.rsplit(".", 1)[0] for name in also if name.split(".")[0] in PRELOADABLE and "." in name]
     try:
         tree = ast.parse(source or "")
     except (SyntaxError, ValueError):
@@ -282,7 +284,18 @@ def preload_for(source: str | None, also: tuple[str, ...] = ()) -> tuple[str, ..
             wanted |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             wanted.add(node.module.split(".")[0])
-    return tuple(name for name in PRELOADABLE if name in wanted)
+    return tuple(name for name in PRELOADABLE if name in wanted) + tuple(sorted(set(modules) - wanted))
+
+
+def _import_longest_prefix(dotted: str) -> None:
+    """Import `dotted`, or the longest module prefix of it (`pkg.mod.Class.method` imports `pkg.mod`)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            importlib.import_module(".".join(parts[:cut]))
+            return
+        except ImportError:
+            continue
 
 
 _POOL: dict[tuple[str, tuple[str, ...]], list[Zygote]] = {}

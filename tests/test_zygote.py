@@ -67,8 +67,8 @@ def test_a_crash_kills_the_child_not_the_zygote(toy_module):
 def test_preload_follows_the_submission_imports():
     assert zygote.preload_for("import torch\nfrom timm.layers import PatchEmbed\nimport os\n") == ("numpy", "torch", "timm")
     assert zygote.preload_for("def broken(:\n") == ("numpy",)
-    assert zygote.preload_for("import torch\n", also=("open_clip.loss.ClipLoss", "os.getcwd")) == (
-        "numpy", "torch", "open_clip")
+    assert zygote.preload_for("import torch\n", also=("open_clip.loss.ClipLoss", "os.getcwd", "cv2.Sobel")) == (
+        "numpy", "torch", "cv2", "open_clip.loss")
     assert zygote.preload_for(None) == ("numpy",)
 
 
