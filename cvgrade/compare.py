@@ -35,7 +35,8 @@ def assert_close(actual: Any, expected: Any, *, dtype: Any = None, name: str = "
     """Fail unless `actual` matches `expected` within tolerance (see module docstring).
 
     `dtype` is the dtype `actual` must have (default: `expected`'s), and picks the
-    tolerance, so a float64 reference can check a float32 result. `tol` is an
+    tolerance, so a float64 reference can check a float32 result; for a Python
+    float it names the precision the result was computed in (default float64). `tol` is an
     explicit `Tolerance` or the name of a profile entry ("reduction"). `image`
     names the axes of an image-valued result ("HW", "HWC", "CHW", "BHW", "BCHW",
     "BHWC"): a failure then carries a picture of the worst plane for the feedback page.
@@ -111,7 +112,7 @@ def _compare(actual, expected, *, dtype, name, tol, check_device, exact, image=N
     if type(expected) is float:
         if type(actual) not in (float, int):
             _fail(name, f"expected a Python float, got {_describe(actual)}")
-        _values(name, np.float64(actual), np.float64(expected), _tolerance("cpu", "float64", tol, exact))
+        _values(name, np.float64(actual), np.float64(expected), _tolerance("cpu", _precision(dtype), tol, exact))
         return
     if type(expected) in (int, bool, str, type(None)):
         if type(actual) is not type(expected) or actual != expected:
@@ -119,6 +120,16 @@ def _compare(actual, expected, *, dtype, name, tol, check_device, exact, image=N
                   else f"expected {expected!r}, got {_describe(actual)}")
         return
     raise TypeError(f"assert_close cannot compare an expected {_describe(expected)}")
+
+
+def _precision(dtype) -> str:
+    """The dtype name a Python float result was computed in (float64 unless told)."""
+    torch = sys.modules.get("torch")
+    if dtype is None:
+        return "float64"
+    if torch is not None and isinstance(dtype, torch.dtype):
+        return str(dtype).removeprefix("torch.")
+    return np.dtype(dtype).name
 
 
 def _check_shape_dtype(name, shape, want_shape, dtype, want_dtype) -> None:

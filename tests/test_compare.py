@@ -147,3 +147,10 @@ def test_worst_error_ratio_is_recorded_and_taken_once():
     assert_close(np.array([1.0 + 5e-10]), np.array([1.0]), tol=Tolerance(1e-9, 0.0))
     assert take_worst_ratio() == pytest.approx(0.5, rel=1e-3)
     assert take_worst_ratio() is None
+
+
+def test_a_python_float_is_held_to_the_precision_it_was_computed_in():
+    assert_close(1.0 + 3e-6, 1.0, dtype=torch.float32)
+    assert_close(1.0 + 3e-6, 1.0, dtype=np.float32)
+    with pytest.raises(Mismatch, match="rtol=1e-09"):
+        assert_close(1.0 + 3e-6, 1.0)
