@@ -18,6 +18,19 @@ from cvgrade import paths
 from cvgrade.report import library_versions
 
 
+GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def grading_env() -> dict[str, str]:
+    """The environment of a grading process: offline hubs, and one math thread unless OMP_NUM_THREADS says otherwise.
+
+    Graders' tensors are tiny: a second thread per operation only adds wake-ups
+    (tens of microseconds become milliseconds on a busy machine), and N workers
+    already run side by side.
+    """
+    return dict(os.environ, **GRADING_ENV, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+
+
 def pytest_command(root: Path, topic: str, submission: str | Path, report: Path, *, isolated: bool,
                    device: str | None = None, call_timeout: float | None = None, exitfirst: bool = False) -> list[str]:
     """argv of the pytest session that grades `topic` of `submission` and writes `report`."""
@@ -41,8 +54,7 @@ def grade_topic(root: Path, topic: str, submission: str | Path, **options) -> di
     with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
         report_path = Path(tmp) / "report.json"
         command = pytest_command(root, topic, submission, report_path, **options)
-        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONDONTWRITEBYTECODE="1")
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        done = subprocess.run(command, cwd=root, env=grading_env(), capture_output=True, text=True)
         if report_path.is_file():
             report = json.loads(report_path.read_text())
             report["status"] = "ok" if done.returncode in (0, 1) else "error"

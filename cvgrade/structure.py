@@ -21,11 +21,32 @@ SHAPE_ONLY = frozenset({"Identity", "Flatten", "Unflatten"})
 POOLING = ("MaxPool", "AvgPool", "AdaptiveMaxPool", "AdaptiveAvgPool", "LPPool", "FractionalMaxPool", "MaxUnpool")
 NORMALISATION = ("BatchNorm", "InstanceNorm", "LayerNorm", "GroupNorm", "LocalResponseNorm", "SyncBatchNorm")
 _PARAM = re.compile(r"(\w+)=(\([^)]*\)|[^,]+)")
+_TOP_LEVEL_COMMA = re.compile(r",(?![^()]*\))")
 
 
-def parameters(extra: str) -> dict[str, Any]:
-    """`key=value` settings of an `extra_repr()` as Python values ("stride=(2, 2)" -> {"stride": (2, 2)})."""
+# the leading settings that these modules' extra_repr() prints without their names
+POSITIONAL = {
+    **{f"{kind}{d}d": ("in_channels", "out_channels") for kind in ("Conv", "ConvTranspose") for d in (1, 2, 3)},
+    **{f"{kind}{d}d": ("num_features",) for kind in ("BatchNorm", "InstanceNorm") for d in (1, 2, 3)},
+    "Embedding": ("num_embeddings", "embedding_dim"), "LayerNorm": ("normalized_shape",),
+    "GroupNorm": ("num_groups", "num_channels"),
+}
+
+
+def parameters(extra: str, type_name: str | None = None) -> dict[str, Any]:
+    """The settings of an `extra_repr()` as Python values ("stride=(2, 2)" -> {"stride": (2, 2)}).
+
+    With the module's `type_name`, the leading unnamed ones too (`POSITIONAL`:
+    "11, 16" of an Embedding -> {"num_embeddings": 11, "embedding_dim": 16}).
+    """
     found = {}
+    tokens = [t.strip() for t in _TOP_LEVEL_COMMA.split(extra) if t.strip()]
+    unnamed = [t for t in tokens[:len(POSITIONAL.get(type_name, ()))] if "=" not in t]
+    for key, raw in zip(POSITIONAL.get(type_name, ()), unnamed):
+        try:
+            found[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            found[key] = raw
     for key, raw in _PARAM.findall(extra):
         try:
             found[key] = ast.literal_eval(raw.strip())
@@ -66,7 +87,7 @@ class Layer:
         types = (self.type,) if isinstance(self.type, str) else self.type
         if call["type"] not in types:
             return f"is a {call['type']}, expected {self.label()}"
-        given = {**self.defaults, **parameters(call["extra"])}
+        given = {**self.defaults, **parameters(call["extra"], call["type"])}
         for key, want in self.settings.items():
             got = given.get(key)
             if not _same(got, want):

@@ -40,7 +40,7 @@ from pathlib import Path
 from cvgrade import grading, paths, zygote
 
 JOB_TIMEOUT_S = 1800.0
-GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
 
 
 @functools.cache
@@ -168,7 +168,7 @@ class Worker:
         self.sessions = 0
 
     def _start(self) -> None:
-        env = dict(os.environ, **GRADING_ENV)
+        env = grading.grading_env()
         self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.workers"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
                                         start_new_session=True)

@@ -108,5 +108,10 @@ def test_parameters_of_an_extra_repr():
     assert parameters("3, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), bias=False") == {
         "kernel_size": (4, 4), "stride": (2, 2), "padding": (1, 1), "bias": False}
     assert parameters("negative_slope=0.2, inplace=True") == {"negative_slope": 0.2, "inplace": True}
+    assert parameters("11, 16", "Embedding") == {"num_embeddings": 11, "embedding_dim": 16}
+    assert parameters("64, eps=1e-05, momentum=0.1", "BatchNorm2d") == {"num_features": 64, "eps": 1e-05,
+                                                                        "momentum": 0.1}
+    assert Layer("Embedding", num_embeddings=11).problem({"type": "Embedding", "extra": "10, 16", "name": "e"}) == \
+        "has num_embeddings=10, expected num_embeddings=11"
     assert Layer("Conv2d", padding=(0, 0), defaults={"padding": (0, 0)}).problem(
         {"type": "Conv2d", "extra": "1, 2, kernel_size=(3, 3), stride=(1, 1)", "name": "c"}) is None
