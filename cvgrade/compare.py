@@ -91,6 +91,15 @@ def _compare(actual, expected, *, dtype, name, tol, check_device, exact, image=N
             _compare(a, e, dtype=dtype, name=f"{name}[{i}]", tol=tol, check_device=check_device, exact=exact,
                      image=image)
         return
+    if type(expected) is dict:
+        if type(actual) is not dict:
+            _fail(name, f"expected a dict with keys {sorted(map(str, expected))}, got {_describe(actual)}")
+        if set(actual) != set(expected):
+            _fail(name, f"expected the keys {sorted(map(str, expected))}, got {sorted(map(str, actual))}")
+        for key, e in expected.items():
+            _compare(actual[key], e, dtype=dtype, name=f"{name}[{key!r}]", tol=tol, check_device=check_device,
+                     exact=exact, image=image)
+        return
     if type(expected) is np.ndarray:
         if type(actual) is not np.ndarray:
             _fail(name, f"expected a numpy.ndarray, got {_describe(actual)}")

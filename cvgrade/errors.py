@@ -44,8 +44,14 @@ def builtin_base(exc: BaseException) -> str:
     return "Exception"
 
 
-def student_exception(builtin_name: str, message: str) -> SubmissionError:
-    """A SubmissionError that is also an instance of the named builtin exception."""
+def student_exception(builtin_name: str, message: str, shown: str | None = None) -> SubmissionError:
+    """A SubmissionError that is also an instance of the named builtin exception.
+
+    `message` is what the student's code raised, so `pytest.raises(ValueError,
+    match="size")` reads nothing else (not the function's name, not the source
+    lines); `shown` (its `shown` attribute, default the message) is the text a
+    report gives the student: which function raised it, and where.
+    """
     base = getattr(builtins, builtin_name, None)
     if not (isinstance(base, type) and issubclass(base, Exception)) or issubclass(base, AssertionError):
         base = Exception
@@ -56,4 +62,6 @@ def student_exception(builtin_name: str, message: str) -> SubmissionError:
         except TypeError:  # a builtin with its own instance layout (OSError, ...)
             cls = SubmissionError
         _RAISED_AS[base.__name__] = cls
-    return cls(message)
+    error = cls(message)
+    error.shown = shown or message
+    return error

@@ -55,8 +55,11 @@ def short_message(report) -> str:
         return str(longrepr[2]).removeprefix("Skipped: ")
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr).strip().splitlines()[-1]
-    text = _OWN_PREFIX.sub("", text)
-    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
+    return _limited(_OWN_PREFIX.sub("", text))
+
+
+def _limited(text: str | None) -> str | None:
+    return text if text is None or len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
 def _snake(name: str) -> str:
@@ -84,6 +87,7 @@ class ScoreKeeper:
         self.config = config
         self.tests: dict[str, dict] = {}
         self._names: dict[str, list[str]] = {}
+        self._shown: dict[str, str] = {}  # a student exception's whole text (which function, where) by test id
 
     def _function(self, item, topic: str | None) -> str | None:
         """The graded name `item` checks: a parameter naming one (`name="erode"`), else by its test name."""
@@ -143,6 +147,9 @@ class ScoreKeeper:
         entry = self.tests.get(item.nodeid)
         if entry is not None and call.when == "call":
             entry["error_ratio"] = compare.take_worst_ratio()
+        shown = getattr(call.excinfo.value, "shown", None) if call.excinfo is not None else None
+        if entry is not None and type(shown) is str:
+            self._shown[item.nodeid] = shown
         picture = getattr(call.excinfo.value, "picture", None) if call.excinfo is not None else None
         if entry is None or type(picture) is not dict:
             return
@@ -161,7 +168,7 @@ class ScoreKeeper:
         entry["points"] = 0
         if entry["outcome"] in ("not run", "passed"):
             entry["outcome"] = "skipped" if report.skipped else ("failed" if report.when == "call" else "error")
-            entry["message"] = short_message(report)
+            entry["message"] = _limited(self._shown.pop(report.nodeid, None)) or short_message(report)
 
     def summary(self) -> dict:
         topics: dict[str, dict] = {}

@@ -29,9 +29,10 @@ class Interrupt(BaseException):
 
 
 class _CallFailed(Exception):
-    def __init__(self, kind: str, message: str, builtin: str = "Exception", trace: str = ""):
+    def __init__(self, kind: str, message: str, builtin: str = "Exception", trace: str = "", raised: str | None = None):
         super().__init__(message)
         self.kind, self.builtin, self.trace = kind, builtin, trace
+        self.raised = message if raised is None else raised  # the student's own message, alone
 
 
 def seed_everything(seed: int = 0) -> None:
@@ -113,7 +114,7 @@ class Server:
             reply = {"ok": True, "value": self.handle(request)}
         except _CallFailed as failure:
             reply = {"ok": False, "error": {"kind": failure.kind, "builtin": failure.builtin,
-                                             "message": str(failure), "trace": failure.trace}}
+                                             "message": str(failure), "trace": failure.trace, "raised": failure.raised}}
         except wire.WireError as exc:
             reply = {"ok": False, "error": {"kind": "harness", "builtin": "Exception", "message": str(exc), "trace": ""}}
         except (Interrupt, KeyboardInterrupt):
@@ -121,7 +122,7 @@ class Server:
         except BaseException as exc:  # student code behind state_dict, attributes, ...
             failure = self._student_failure(exc, self.name)
             reply = {"ok": False, "error": {"kind": "student", "builtin": failure.builtin,
-                                             "message": str(failure), "trace": failure.trace}}
+                                             "message": str(failure), "trace": failure.trace, "raised": failure.raised}}
         try:
             return wire.dumps(reply, handle_of=self._handle_of)
         except (wire.WireError, RecursionError, ValueError) as exc:
@@ -224,7 +225,7 @@ class Server:
 
     def _student_failure(self, exc: BaseException, label: str) -> _CallFailed:
         return _CallFailed("student", f"{label} raised {type(exc).__name__}: {exc}", builtin_base(exc),
-                           self._student_trace(exc))
+                           self._student_trace(exc), raised=str(exc))
 
     def _run(self, key: str | None, fn, request: dict, label: str) -> Any:
         """Call `fn` with the request's arguments under the tripwire; back-propagate if asked."""

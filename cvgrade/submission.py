@@ -383,7 +383,8 @@ def _error(error: Any, label: str) -> Exception:
     message = error["message"] + error["trace"]
     kind = error["kind"]
     if kind == "student":
-        return student_exception(error["builtin"], message)
+        raised = error.get("raised")
+        return student_exception(error["builtin"], raised if type(raised) is str else message, shown=message)
     if kind == "reference":
         return ReferenceCallError(message)
     if kind == "import":

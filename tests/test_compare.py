@@ -154,3 +154,13 @@ def test_a_python_float_is_held_to_the_precision_it_was_computed_in():
     assert_close(1.0 + 3e-6, 1.0, dtype=np.float32)
     with pytest.raises(Mismatch, match="rtol=1e-09"):
         assert_close(1.0 + 3e-6, 1.0)
+
+
+def test_dicts_are_compared_key_by_key():
+    assert_equal({"a": True, "b": 2}, {"b": 2, "a": True})
+    with pytest.raises(Mismatch, match=r"flags\['b'\]: expected 2, got 3"):
+        assert_equal({"a": True, "b": 3}, {"a": True, "b": 2}, name="flags")
+    with pytest.raises(Mismatch, match=r"flags: expected the keys \['a', 'b'\], got \['a'\]"):
+        assert_equal({"a": True}, {"a": True, "b": 2}, name="flags")
+    with pytest.raises(Mismatch, match="expected a dict"):
+        assert_close([1.0], {"a": 1.0})
