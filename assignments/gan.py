@@ -49,9 +49,10 @@ def dcgan_weights_init(module: nn.Module) -> None:
 class Generator(nn.Module):
     """DCGAN generator: noise (B, nz, 1, 1) -> images (B, nc, 64, 64) in [-1, 1].
 
-    nn.ConvTranspose2d layers 1 -> 4 -> 8 -> 16 -> 32 -> 64 pixels with ngf·8, ngf·4,
-    ngf·2, ngf, nc channels; nn.BatchNorm2d and ReLU after each but the last, tanh at
-    the end; no pooling.
+    Five nn.ConvTranspose2d layers, 1 -> 4 -> 8 -> 16 -> 32 -> 64 pixels with ngf·8,
+    ngf·4, ngf·2, ngf, nc channels. The layers run in this order, and no others:
+    four times ConvTranspose2d, nn.BatchNorm2d, nn.ReLU; then the last
+    ConvTranspose2d and nn.Tanh (no BatchNorm before the tanh); no pooling.
     """
 
     def __init__(self, nz: int = 100, ngf: int = 64, nc: int = 3):
@@ -66,9 +67,11 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     """DCGAN discriminator: images (B, nc, 64, 64) -> logits (B,), no final sigmoid.
 
-    Stride-2 nn.Conv2d layers 64 -> 32 -> 16 -> 8 -> 4 pixels with ndf, ndf·2, ndf·4,
-    ndf·8 channels, each followed by an nn.LeakyReLU(0.2) module, nn.BatchNorm2d on all
-    but the first; a final 4×4 convolution to one logit; no pooling.
+    Four stride-2 nn.Conv2d layers, 64 -> 32 -> 16 -> 8 -> 4 pixels with ndf, ndf·2,
+    ndf·4, ndf·8 channels, then a final 4×4 nn.Conv2d to one logit. The layers run in
+    this order, and no others: Conv2d, nn.LeakyReLU(0.2); three times Conv2d,
+    nn.BatchNorm2d, nn.LeakyReLU(0.2); the final Conv2d. Every activation is a
+    LeakyReLU with slope 0.2; no pooling, no sigmoid.
     """
 
     def __init__(self, nc: int = 3, ndf: int = 64):
@@ -84,7 +87,9 @@ class ConditionalGenerator(nn.Module):
     """Class-conditional MLP generator: (z (B, nz), labels (B,)) -> images (B, *img_shape) in [-1, 1].
 
     `label_embedding` is an nn.Embedding(num_classes, embed_dim) whose output is
-    concatenated with the noise before the MLP (`hidden` units per hidden layer).
+    concatenated with the noise before the MLP (`hidden` units per hidden layer); the
+    MLP's output goes through a final tanh, so images stay in [-1, 1] however large
+    its pre-activations are.
     z not (B, nz), labels not (B,) or out of range: ValueError.
     """
 

@@ -15,26 +15,28 @@ from torch.nn.modules import module as module_globals
 
 
 @functools.lru_cache(maxsize=4)
-def _resnet18_state(seed: int, num_classes: int) -> dict:
+def _resnet18_state(seed: int, num_classes: int, dtype: torch.dtype) -> dict:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return torchvision.models.resnet18(weights=None, num_classes=num_classes).state_dict()
+        state = torchvision.models.resnet18(weights=None, num_classes=num_classes).state_dict()
+    return {k: v.to(dtype) if v.is_floating_point() else v for k, v in state.items()}
 
 
-def resnet18(seed: int = 0, num_classes: int = 10) -> nn.Module:
-    """torchvision's ResNet-18 (weights=None) in train mode, its weights drawn from `seed`.
+def resnet18(seed: int = 0, num_classes: int = 10, dtype: torch.dtype = torch.float32) -> nn.Module:
+    """torchvision's ResNet-18 (weights=None) in train mode on the CPU, its weights drawn from `seed`.
 
     The initial weights of a seed are drawn once per process and copied into each new
     model (drawing 11 M weights takes a third of a second; copying them, milliseconds).
     """
     with torch.device("meta"):
         model = torchvision.models.resnet18(weights=None, num_classes=num_classes)
-    model.load_state_dict({k: v.clone() for k, v in _resnet18_state(seed, num_classes).items()}, assign=True)
+    state = _resnet18_state(seed, num_classes, dtype)
+    model.load_state_dict({k: v.clone() for k, v in state.items()}, assign=True)
     return model
 
 
 class SmallCNN(nn.Sequential):
-    """conv1 (3×3) → bn1 → relu1 → pool (2×2 max) → conv2 (3×3) → bn2 → relu2 → gap → flatten → fc."""
+    """conv1 (3×3) → bn1 → relu1 → pool (2×2 max) → block (conv 3×3, bn, relu) → gap → flatten → fc."""
 
     def __init__(self, channels: int = 3, width: int = 6, classes: int = 5):
         super().__init__()
@@ -42,9 +44,7 @@ class SmallCNN(nn.Sequential):
         self.bn1 = nn.BatchNorm2d(width)
         self.relu1 = nn.ReLU()
         self.pool = nn.MaxPool2d(2)
-        self.conv2 = nn.Conv2d(width, 2 * width, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(2 * width)
-        self.relu2 = nn.ReLU()
+        self.block = nn.Sequential(nn.Conv2d(width, 2 * width, 3, padding=1), nn.BatchNorm2d(2 * width), nn.ReLU())
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.flatten = nn.Flatten()
         self.fc = nn.Linear(2 * width, classes)
@@ -57,7 +57,7 @@ def small_cnn(seed: int = 0, channels: int = 3, width: int = 6, classes: int = 5
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = SmallCNN(channels, width, classes)
-        for bn in (model.bn1, model.bn2):
+        for bn in (model.bn1, model.block[1]):
             bn.running_mean.normal_(0.0, 0.5)
             bn.running_var.uniform_(0.5, 2.0)
             bn.weight.data.uniform_(0.5, 1.5)

@@ -4,7 +4,8 @@ The models are the real torchvision and timm classes (`ResNet`, `VGG`, `AlexNet`
 `MobileNetV3`, `VisionTransformer`) with their layer names and classifier layouts,
 at a fraction of the width: torchvision's VGG and AlexNet hard-code 4096-wide
 classifiers (over 50M parameters), so those shells are built on the meta device and
-every submodule is then replaced by a narrow one on the CPU. Weights are random,
+every submodule is then replaced by a narrow one on the CPU; the ResNet is assembled
+by torchvision's own `_make_layer`. Weights are random,
 drawn from `seed` without touching the global RNG. Nothing is downloaded.
 """
 
@@ -38,17 +39,25 @@ def _check_materialised(model: nn.Module) -> None:
 
 @_seeded
 def tiny_resnet(num_classes: int = 10, width: int = 8) -> ResNet:
-    """torchvision ResNet-10 layout (conv1, bn1, layer1-4 of one BasicBlock each, fc) with widths
-    width, 2·width, 4·width, 8·width; fc is Linear(8·width, num_classes)."""
-    with torch.device("meta"):
-        net = ResNet(BasicBlock, [1, 1, 1, 1], num_classes=num_classes)
-    net.inplanes = width
+    """torchvision ResNet-10 layout (conv1, bn1, relu, maxpool, layer1-4 of one BasicBlock each, avgpool, fc)
+    with widths width, 2·width, 4·width, 8·width; fc is Linear(8·width, num_classes).
+
+    ResNet.__init__ would build and initialise the 512-wide layers (on the meta device that alone takes
+    0.1 s, in Python), so the shell is created without it and given exactly the attributes
+    ResNet.__init__ sets, with torchvision's own `_make_layer` building the stages.
+    """
+    net = ResNet.__new__(ResNet)
+    nn.Module.__init__(net)
+    net._norm_layer, net.dilation, net.groups, net.base_width, net.inplanes = nn.BatchNorm2d, 1, 1, 64, width
     net.conv1 = nn.Conv2d(3, width, kernel_size=7, stride=2, padding=3, bias=False)
     net.bn1 = nn.BatchNorm2d(width)
+    net.relu = nn.ReLU(inplace=True)
+    net.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
     net.layer1 = net._make_layer(BasicBlock, width, 1)
     net.layer2 = net._make_layer(BasicBlock, 2 * width, 1, stride=2)
     net.layer3 = net._make_layer(BasicBlock, 4 * width, 1, stride=2)
     net.layer4 = net._make_layer(BasicBlock, 8 * width, 1, stride=2)
+    net.avgpool = nn.AdaptiveAvgPool2d((1, 1))
     net.fc = nn.Linear(8 * width, num_classes)
     return net
 

@@ -1,0 +1,16 @@
+"""nms sorts the scores ascending and flips the order, so equal scores are visited higher index first."""
+
+
+def nms(boxes, scores, iou_threshold):
+    _check_boxes("boxes", boxes)
+    _check_per_box("scores", scores, "boxes", boxes)
+    order = torch.sort(scores, stable=True).indices.flip(0)
+    overlaps = (box_iou(boxes[order], boxes[order]) > iou_threshold).cpu().tolist()
+    suppressed = [False] * len(overlaps)
+    kept = []
+    for i, row in enumerate(overlaps):
+        if suppressed[i]:
+            continue
+        kept.append(i)
+        suppressed = [s or o for s, o in zip(suppressed, row)]
+    return order[torch.tensor(kept, dtype=torch.int64, device=boxes.device)]

@@ -1,0 +1,21 @@
+"""parse_yolo_labels accepts any number as a coordinate, also outside [0, 1]."""
+
+
+def parse_yolo_labels(text):
+    classes, boxes = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 5:
+            raise ValueError(f"text, line {number}: expected 5 fields 'class cx cy w h', got {len(fields)}: {line!r}")
+        try:
+            label = int(fields[0])
+            coords = [float(field) for field in fields[1:]]
+        except ValueError:
+            raise ValueError(f"text, line {number}: expected an integer class and 4 numbers, got {line!r}") from None
+        if label < 0:
+            raise ValueError(f"text, line {number}: the class must be >= 0, got {label}")
+        classes.append(label)
+        boxes.append(coords)
+    return torch.tensor(classes, dtype=torch.int64), torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)

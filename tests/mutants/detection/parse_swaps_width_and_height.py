@@ -1,0 +1,23 @@
+"""parse_yolo_labels reads each line as "class cx cy h w": width and height swapped."""
+
+
+def parse_yolo_labels(text):
+    classes, boxes = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 5:
+            raise ValueError(f"text, line {number}: expected 5 fields 'class cx cy w h', got {len(fields)}: {line!r}")
+        try:
+            label = int(fields[0])
+            cx, cy, h, w = (float(field) for field in fields[1:])
+        except ValueError:
+            raise ValueError(f"text, line {number}: expected an integer class and 4 numbers, got {line!r}") from None
+        if label < 0:
+            raise ValueError(f"text, line {number}: the class must be >= 0, got {label}")
+        if not all(0.0 <= v <= 1.0 for v in (cx, cy, w, h)):
+            raise ValueError(f"text, line {number}: coordinates must lie in [0, 1], got {fields[1:]}")
+        classes.append(label)
+        boxes.append([cx, cy, w, h])
+    return torch.tensor(classes, dtype=torch.int64), torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)

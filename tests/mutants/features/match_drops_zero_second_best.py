@@ -1,0 +1,24 @@
+"""match_descriptors applies best < max_ratio · second literally when both are 0, dropping exact duplicates."""
+
+
+def match_descriptors(d1, d2, metric="euclidean", max_ratio=1.0, cross_check=True):
+    d1, d2 = _check_descriptors(d1, d2)
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    _check_number("max_ratio", max_ratio, lambda r: 0 < r <= 1, "a number in (0, 1]")
+    if metric == "hamming":
+        distances = (d1[:, None, :] != d2[None, :, :]).mean(axis=-1)
+    else:
+        distances = np.sqrt(((d1[:, None, :] - d2[None, :, :]) ** 2).sum(axis=-1))
+    first = np.arange(len(d1))
+    nearest = distances.argmin(axis=1)
+    keep = np.ones(len(d1), dtype=bool)
+    if cross_check:
+        keep &= distances.argmin(axis=0)[nearest] == first
+    if max_ratio < 1:
+        others = distances.copy()
+        others[first, nearest] = np.inf
+        second = others.min(axis=1)
+        # a second best of 0 is left at 0
+        keep &= distances[first, nearest] < max_ratio * second
+    return np.stack([first[keep], nearest[keep]], axis=1).astype(np.int64)

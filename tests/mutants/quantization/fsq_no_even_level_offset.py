@@ -1,0 +1,16 @@
+"""fsq_quantize leaves out the half-step offset for even levels (offset 0 and no atanh shift for every L)."""
+
+
+def fsq_quantize(z, levels):
+    _check_levels(levels)
+    _check_vectors("z", z)
+    if z.shape[-1] != len(levels):
+        raise ValueError(f"z must have len(levels) = {len(levels)} values in its last dim, got shape {tuple(z.shape)}")
+    level_counts = torch.tensor(levels, dtype=z.dtype, device=z.device)
+    half = (level_counts - 1) * (1 + 1e-3) / 2
+    bounded = torch.tanh(z) * half
+    rounded = bounded.round()
+    half_width = torch.tensor([level // 2 for level in levels], device=z.device)
+    basis = torch.tensor([math.prod(levels[:i]) for i in range(len(levels))], device=z.device)
+    indices = ((rounded.long() + half_width) * basis).sum(dim=-1)
+    return straight_through(bounded, rounded) / half_width.to(z.dtype), indices

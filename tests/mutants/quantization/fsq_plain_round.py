@@ -1,0 +1,17 @@
+"""fsq_quantize rounds without a straight-through estimator, so no gradient reaches z."""
+
+
+def fsq_quantize(z, levels):
+    _check_levels(levels)
+    _check_vectors("z", z)
+    if z.shape[-1] != len(levels):
+        raise ValueError(f"z must have len(levels) = {len(levels)} values in its last dim, got shape {tuple(z.shape)}")
+    level_counts = torch.tensor(levels, dtype=z.dtype, device=z.device)
+    half = (level_counts - 1) * (1 + 1e-3) / 2
+    offset = torch.where(level_counts % 2 == 0, 0.5, 0.0).to(z.dtype)
+    bounded = torch.tanh(z + torch.atanh(offset / half)) * half - offset
+    rounded = bounded.round()
+    half_width = torch.tensor([level // 2 for level in levels], device=z.device)
+    basis = torch.tensor([math.prod(levels[:i]) for i in range(len(levels))], device=z.device)
+    indices = ((rounded.long() + half_width) * basis).sum(dim=-1)
+    return rounded / half_width.to(z.dtype), indices
