@@ -43,6 +43,9 @@ JOB_TIMEOUT_S = 1800.0
 
 
 
+_PARSING = threading.Lock()  # CPython 3.11's ast.parse is not safe in two threads at once ("recursion depth mismatch")
+
+
 @functools.cache
 def warm_imports(root: Path, topic: str) -> tuple[str, ...]:
     """The heavy libraries a topic's grader and reference import at top level: a worker imports them once.
@@ -50,7 +53,8 @@ def warm_imports(root: Path, topic: str) -> tuple[str, ...]:
     Read once per grading process, not once per submission.
     """
     sources = [root / paths.GRADERS / f"test_{topic}.py", root / paths.REFERENCE / f"{topic}.py"]
-    return zygote.preload_for("\n".join(p.read_text() for p in sources if p.is_file()))
+    with _PARSING:
+        return zygote.preload_for("\n".join(p.read_text() for p in sources if p.is_file()))
 
 
 # -- the worker process -------------------------------------------------------------------
