@@ -33,13 +33,13 @@ from pathlib import Path
 
 import nbformat
 
-from cvgrade import feedback, gradebook, gradescope
+from cvgrade import feedback, gradebook, gradescope, scratch
 from cvgrade.course import Course, grade_cell_id
 from cvgrade.progress import Progress
 from cvgrade.workers import Worker, WorkerPool, grade_topic_warm
 
 REPORT, FEEDBACK_PAGE, GRADESCOPE = "cvgrade-report.json", "autograder.html", "results.json"
-_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/cvgrade-[\w-]+/")
+_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/(?:cvgrade-[\w-]+/)+")
 
 
 @dataclass
@@ -76,7 +76,7 @@ def grade_submission(worker: Worker, course: Course, topic: str, student: str, *
     """The report of one student's submission (see module docstring), graded from a clean folder."""
     submitted = course.topic_dir("submitted", topic, student)
     module = module_of(submitted, topic)
-    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-", dir=scratch.folder()) as tmp:
         if module is not None:
             shutil.copyfile(module, Path(tmp) / f"{topic}.py")
         report = grade_topic_warm(worker, course.kit, topic, tmp, isolated=True, **options)

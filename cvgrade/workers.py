@@ -36,7 +36,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from cvgrade import grading, paths, zygote
+from cvgrade import grading, paths, scratch, zygote
 
 JOB_TIMEOUT_S = 1800.0
 GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -167,7 +167,7 @@ class Worker:
         self.sessions = 0
 
     def _start(self) -> None:
-        env = dict(os.environ, **GRADING_ENV)
+        env = dict(os.environ, **GRADING_ENV, **scratch.env())  # its temporary folders go with this process's
         self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.workers"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
                                         start_new_session=True)
@@ -221,7 +221,7 @@ class Worker:
 
 def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | Path, **options) -> dict:
     """`grading.grade_topic`, run as a session of a warm worker instead of a fresh pytest process."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path, log_path = Path(tmp) / "report.json", Path(tmp) / "session.log"
         argv = grading.pytest_command(root, topic, submission, report_path, **options)[3:]  # drop `python -m pytest`
         try:
