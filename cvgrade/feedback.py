@@ -89,6 +89,8 @@ pre {{ white-space: pre-wrap; margin: 0; }}
 def render(report: dict, policy: CvgradeFeedback, *, student: str, topic: str) -> str:
     """The feedback page (HTML) of one student's report on one topic."""
     notice = "" if report.get("status") == "ok" else f"<p class=\"failed\">{html.escape(SESSION_FAILED)}</p>"
+    if (report.get("sandbox") or {}).get("warning"):
+        notice += f"<p class=\"failed\"><strong>Warning: {html.escape(report['sandbox']['warning'])}</strong></p>"
     lines = []
     for row in rows(report, policy):
         css = "passed" if row.outcome == "passed" else "failed"
