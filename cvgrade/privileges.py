@@ -141,12 +141,3 @@ def not_dumpable() -> None:
     """No other process of this user may read or write this one's memory, or trace it."""
     _prctl(_PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE")
 
-
-def capability_sets() -> dict[str, int]:
-    """This process's capability sets from /proc/self/status: CapInh, CapPrm, CapEff, CapBnd, CapAmb."""
-    sets = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key.startswith("Cap"):
-            sets[key] = int(value, 16)
-    return sets

@@ -123,6 +123,7 @@ def serve() -> int:
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    scratch.folder()  # made now, it sweeps the folders of workers killed before this one
     _warm_up(["pytest", "cvgrade.plugin"])
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
