@@ -21,7 +21,11 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
+import time
 from pathlib import Path
+
+from cvgrade import privileges
 
 _PREFIX = "cvgrade-run-"
 _NAME = re.compile(re.escape(_PREFIX) + r"(\d+)-(\d+)-(\d+)-")
@@ -41,20 +45,31 @@ def _pid_namespace() -> int:
 
 
 def remove_tree(path: Path) -> None:
-    """Remove `path` and everything in it, also folders made unreadable or unwritable by their owner."""
+    """Remove `path` and everything in it: folders their owner made unreadable or unwritable too, and files a
+    dying process was still writing into it (a few tries). Nothing outside `path` is touched."""
+    if not os.path.isdir(path) or os.path.islink(path):
+        if os.path.lexists(path):
+            os.unlink(path)
+        return
+    for attempt in range(5):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            return
+        if not privileges.machine_root():  # root needs no unlocking, and must never chmod through a planted link
+            _unlock(path)
+        time.sleep(0.05 * attempt)
 
-    def unlock_and_retry(function, failed, _):
-        parent = os.path.dirname(failed)
+
+def _unlock(top: Path) -> None:
+    """Give the owner full access to every folder in `top`, so that they can be listed and emptied.
+
+    A link swapped in for a folder could redirect a chmod, but only to files this user owns already."""
+    folders = [str(top)]
+    while folders:
+        folder = folders.pop()
         with contextlib.suppress(OSError):
-            for folder in (parent, failed):
-                if os.path.isdir(folder) and not os.path.islink(folder):
-                    os.chmod(folder, stat.S_IRWXU)
-            function(failed)
-
-    if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path, onerror=unlock_and_retry)
-    elif os.path.lexists(path):
-        os.unlink(path)
+            os.chmod(folder, stat.S_IRWXU)
+            folders += [entry.path for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)]
 
 
 def sweep(parent: Path) -> None:
@@ -68,18 +83,20 @@ def sweep(parent: Path) -> None:
 
 
 _made: dict[int, Path] = {}  # pid -> its folder (a forked process makes its own)
+_making = threading.Lock()
 
 
 def folder() -> Path:
-    """This process's scratch folder (see the module docstring)."""
-    if os.getpid() not in _made:
-        parent = Path(tempfile.gettempdir())
-        sweep(parent)
-        made = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{_pid_namespace()}-{os.getpid()}-{_start_time('self')}-",
-                                     dir=parent))
-        made.chmod(0o711)
-        _made[os.getpid()] = made
-    return _made[os.getpid()]
+    """This process's scratch folder (see the module docstring); one per process, whichever thread asks first."""
+    with _making:
+        if os.getpid() not in _made:
+            parent = Path(tempfile.gettempdir())
+            sweep(parent)
+            made = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{_pid_namespace()}-{os.getpid()}-{_start_time('self')}-",
+                                         dir=parent))
+            made.chmod(0o711)
+            _made[os.getpid()] = made
+        return _made[os.getpid()]
 
 
 @atexit.register  # registered on import, so it runs after the exit handlers of the modules that use it
