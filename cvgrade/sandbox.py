@@ -211,10 +211,12 @@ def describe() -> dict:
     current, abi, identity = mode(), landlock_abi(), child_identity()
     user = identity.user if identity else pwd.getpwuid(os.geteuid()).pw_name
     notes = []
-    if identity is not None and identity.read_search:
+    read_search = identity is not None and identity.read_search
+    if read_search:
         blocked = privileges.unreachable(identity.uid, identity.gid, _python_paths() + [_package_dir()])
         notes.append(f"{user} cannot read {', '.join(blocked)} by file permissions, so children keep "
-                     "CAP_DAC_READ_SEARCH; their Landlock rules still decide what they read")
+                     "CAP_DAC_READ_SEARCH" + ("; their Landlock rules still decide what they read" if abi else
+                                              ": without Landlock they can read every file of the machine"))
     if current == "bwrap" and abi == 0:
         notes.append("this kernel has no Landlock: bubblewrap alone confines children")
     if 0 < abi < 6:
@@ -223,9 +225,11 @@ def describe() -> dict:
         notes.append(f"Landlock ABI {abi} cannot filter TCP: the seccomp filter alone keeps children off the network")
     warning = None
     if current == "rlimits":
+        reach = f"read every file of the machine and write whatever {user} can" if read_search else \
+            f"read and write whatever {user} can"
         warning = (f"student code is NOT sandboxed: isolated children run as {user} under resource limits and a "
-                   f"seccomp filter only (no bubblewrap, no Landlock), so they can read and write whatever {user} "
-                   "can, graders and other students' submissions included")
+                   f"seccomp filter only (no bubblewrap, no Landlock), so they can {reach}, graders and other "
+                   "students' submissions included")
     return {"mode": current, "landlock_abi": abi, "child_user": user, "notes": notes, "warning": warning}
 
 
