@@ -5,6 +5,8 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import pwd
+import socket
 import stat
 import subprocess
 import sys
@@ -230,7 +232,11 @@ def test_landlock_child_reads_only_python_and_writes_only_its_folder(sandbox_mod
     assert seen["dumpable"] == 0
 
 
+OTHER_USER = next((name for name in ("daemon", "bin", "sys") if name in {e.pw_name for e in pwd.getpwall()}), None)
+
+
 @pytest.mark.skipif(not privileges.machine_root(), reason="only the machine's root can make children another user")
+@pytest.mark.skipif(OTHER_USER is None, reason="no system user besides nobody (daemon, bin, sys) on this machine")
 @needs_landlock
 def test_child_user_is_configurable_and_never_root(sandbox_mode, monkeypatch, tmp_path, root):
     sandbox_mode("landlock")
@@ -240,9 +246,62 @@ def test_child_user_is_configurable_and_never_root(sandbox_mode, monkeypatch, tm
     monkeypatch.setenv(privileges.CHILD_USER_ENV, "no-such-user-cvgrade")
     with pytest.raises(ValueError, match="there is no such user"):
         sandbox.child_identity()
-    monkeypatch.setenv(privileges.CHILD_USER_ENV, "daemon")
+    monkeypatch.setenv(privileges.CHILD_USER_ENV, OTHER_USER)
     seen, _ = _spy(tmp_path, root)
-    assert seen["uid"] == sandbox.child_identity().uid != 0
+    assert seen["uid"] == pwd.getpwnam(OTHER_USER).pw_uid != 0
+
+
+def test_the_cli_warns_loudly_when_children_are_not_sandboxed(sandbox_mode, capsys):
+    from cvgrade import cli
+
+    sandbox_mode("rlimits")
+    cli._warn_if_not_sandboxed()
+    assert capsys.readouterr().err.startswith("WARNING: student code is NOT sandboxed")
+    if landlock.abi():
+        sandbox_mode("landlock")
+        cli._warn_if_not_sandboxed()
+        assert capsys.readouterr().err == ""
+
+
+REACH_OUT = '''
+import os, socket
+
+
+def reach_out(name, pid):
+    """Whether this process can connect to the abstract UNIX socket `name` and signal process `pid`."""
+    reached = {}
+    try:
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(b"\\0" + name.encode())
+        reached["abstract socket"] = True
+    except OSError:
+        reached["abstract socket"] = False
+    try:
+        os.kill(pid, 0)
+        reached["signal"] = True
+    except OSError:
+        reached["signal"] = False
+    return reached
+'''
+
+
+@pytest.mark.skipif(landlock.abi() < 6, reason="Landlock ABI 6 (signal and abstract-socket scoping) is not in this kernel")
+@pytest.mark.parametrize("mode", ["rlimits", "landlock"])
+def test_landlock_scopes_signals_and_abstract_sockets_to_the_child(sandbox_mode, toy_module, mode):
+    sandbox_mode(mode, "warm")
+    name = f"cvgrade-test-{os.getpid()}"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(b"\0" + name.encode())
+    listener.listen()
+    sub = open_submission(toy_module(REACH_OUT), "toy", isolated=True, call_timeout=30)
+    try:
+        reached = sub.call("reach_out", name, os.getpid())
+    finally:
+        sub.close()
+        listener.close()
+    if mode == "landlock":
+        assert reached == {"abstract socket": False, "signal": False}
+    else:  # the control: without Landlock an abstract socket has no owner, and a child of the same user may signal
+        assert reached == {"abstract socket": True, "signal": sandbox.child_identity() is None}
 
 
 DENIED = '''
