@@ -23,8 +23,9 @@ Modes (`CVGRADE_SANDBOX`, `mode()`):
 - `landlock`: the child sees the machine's filesystem but may open only what
   its Landlock rules grant: read-only the system libraries, the same files of
   /etc, the Python installation and site-packages, the `cvgrade` package, its
-  own /proc/self, /sys/devices/system/cpu, /dev/null, /dev/urandom and GPU
-  devices; read-write only its own folder (also its HOME and TMPDIR). Not the
+  own /proc/self, /sys/devices/system/cpu, /dev/null, /dev/urandom, GPU
+  devices and the folders of `CVGRADE_SANDBOX_READ` and `LD_LIBRARY_PATH`;
+  read-write only its own folder (also its HOME and TMPDIR). Not the
   course, the gradebook, other students, home folders or /tmp. It can execute
   no file, and where the ABI allows reach no TCP port (ABI >= 4) and signal or
   connect to no process outside itself (ABI >= 6). Names stay visible
@@ -199,7 +200,12 @@ def child_identity() -> privileges.Identity | None:
 def _identity(current_mode: str, user: str | None) -> privileges.Identity | None:
     if current_mode == "bwrap" or not privileges.machine_root():
         return None
-    return privileges.child_identity(_python_paths() + [_package_dir()])
+    return privileges.child_identity(_needed_by_children())
+
+
+def _needed_by_children() -> list[str]:
+    """What a child must reach by its file permissions: Python, cvgrade, and the folder its own folder lives in."""
+    return _python_paths() + [_package_dir(), str(scratch.folder())]
 
 
 def describe() -> dict:
@@ -213,7 +219,7 @@ def describe() -> dict:
     notes = []
     read_search = identity is not None and identity.read_search
     if read_search:
-        blocked = privileges.unreachable(identity.uid, identity.gid, _python_paths() + [_package_dir()])
+        blocked = privileges.unreachable(identity.uid, identity.gid, _needed_by_children())
         notes.append(f"{user} cannot read {', '.join(blocked)} by file permissions, so children keep "
                      "CAP_DAC_READ_SEARCH" + ("; their Landlock rules still decide what they read" if abi else
                                               ": without Landlock they can read every file of the machine"))
@@ -317,7 +323,7 @@ def _read_rules(current_mode: str, denied: tuple[str, ...], zygote: bool) -> tup
     """Landlock rules for everything a child (or its zygote) reads, without the files of `denied` modules."""
     inside = current_mode == "bwrap"
     package = f"{PACKAGE_MOUNT}/cvgrade" if inside else _package_dir()
-    extra = [p for p in os.environ.get(EXTRA_READ_ENV, "").split(os.pathsep) if p]
+    extra = [p for var in (EXTRA_READ_ENV, "LD_LIBRARY_PATH") for p in os.environ.get(var, "").split(os.pathsep) if p]
     gpus = sorted(glob.glob("/dev/nvidia*"))
     roots = [*_SYSTEM, *(f"/etc/{name}" for name in _ETC_FILES), *_python_paths(), package, *extra,
              "/sys/devices/system/cpu", *(("/proc",) if zygote else _CHILD_PROC),
