@@ -5,11 +5,12 @@ descriptors; the student's stdout and stderr go wherever the parent pointed
 them, never into the protocol. The first frame out says whether the import
 worked. Everything this process sends is untrusted by the parent.
 
-Before the student's module is imported, the child confines itself
-(`cvgrade.sandbox.apply_limits`) and drops the cvgrade modules from
-`sys.modules`: a submission that imports `cvgrade.tripwire` or
-`cvgrade.server` gets fresh copies, and patching them changes nothing the
-server uses.
+Before anything beyond the standard library and `cvgrade.sandbox` is imported
+(NumPy could start threads, which Landlock would not confine), the child
+confines itself (`cvgrade.sandbox.confine`); before the student's module is
+imported it drops the cvgrade modules from `sys.modules`: a submission that
+imports `cvgrade.tripwire` or `cvgrade.server` gets fresh copies, and patching
+them changes nothing the server uses.
 """
 
 import argparse
@@ -23,17 +24,18 @@ def _forget_cvgrade_modules() -> None:
         del sys.modules[name]
 
 
-def serve(fd_in: int, fd_out: int, module: str, name: str, reference_calls: dict, limits_json: str | None) -> int:
+def serve(fd_in: int, fd_out: int, module: str, name: str, reference_calls: dict, confinement_json: str | None) -> int:
     """Confine this process, import the submission and answer requests until the input closes."""
     requests = os.fdopen(fd_in, "rb")
     replies = os.fdopen(fd_out, "wb")
-    from cvgrade import sandbox, wire
+    from cvgrade import sandbox
+
+    deny_imports = sandbox.confine(confinement_json)["deny_imports"] if confinement_json else ()
+    from cvgrade import wire
     from cvgrade.server import Server
 
-    if limits_json:
-        sandbox.apply_limits(limits_json)
     _forget_cvgrade_modules()
-    server = Server(module, name, reference_calls)
+    server = Server(module, name, reference_calls, deny_imports)
     wire.write_frame(replies, wire.dumps({"ok": True, "value": {"import_error": server.import_error}}))
     while True:
         frame = wire.read_frame(requests)
@@ -49,9 +51,9 @@ def main(argv=None) -> int:
     parser.add_argument("--reference-calls", default="{}", help="JSON: graded name -> forbidden callables")
     parser.add_argument("--fd-in", type=int, required=True)
     parser.add_argument("--fd-out", type=int, required=True)
-    parser.add_argument("--limits", default=None, help="JSON of cvgrade.sandbox.Limits to apply to this process")
+    parser.add_argument("--confinement", default=None, help="JSON plan of cvgrade.sandbox.confinement to apply")
     args = parser.parse_args(argv)
-    return serve(args.fd_in, args.fd_out, args.module, args.name, json.loads(args.reference_calls), args.limits)
+    return serve(args.fd_in, args.fd_out, args.module, args.name, json.loads(args.reference_calls), args.confinement)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cvgrade import autograde, grading, paths, release, selfcheck
+from cvgrade import autograde, grading, paths, release, sandbox, selfcheck
 from cvgrade import course as course_mod
 from cvgrade.workers import WorkerPool
 
@@ -26,8 +26,16 @@ def _release(args) -> int:
     return 0
 
 
+def _warn_if_not_sandboxed() -> None:
+    warning = sandbox.describe()["warning"]
+    if warning:
+        print(f"WARNING: {warning}", file=sys.stderr)
+
+
 def _grade(args) -> int:
     root = paths.course_root()
+    if not args.in_process:
+        _warn_if_not_sandboxed()
     report = grading.grade(root, args.submission, args.topic or None, isolated=not args.in_process,
                            device=args.device, call_timeout=args.call_timeout, jobs=args.jobs)
     print(grading.score_table(report))
@@ -67,6 +75,7 @@ def _course_release(args) -> int:
 
 def _autograde(args) -> int:
     course = course_mod.course_at(args.course)
+    _warn_if_not_sandboxed()
     if args.scheduler:
         from cvgrade.dask_pool import DaskPool
 

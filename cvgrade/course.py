@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from cvgrade import grading, paths
+from cvgrade import grading, paths, scratch
 from cvgrade.release import strip_solutions
 
 CONFIG = "nbgrader_config.py"
@@ -123,7 +123,7 @@ def create_course(root: Path, kit: Path, *, course_id: str, exchange: Path) -> C
 
 def topic_points(kit: Path, topics: list[str]) -> dict[str, float]:
     """Each topic's maximum score, from one collection of its graders (nothing runs)."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-collect-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-collect-", dir=scratch.folder()) as tmp:
         report = Path(tmp) / "report.json"
         command = grading.pytest_command(kit, topics[0], "solutions", report, isolated=False) + ["--collect-only"]
         command += [str(kit / paths.GRADERS / f"test_{topic}.py") for topic in topics[1:]]

@@ -169,6 +169,8 @@ def render(report: dict, policy: CvgradeFeedback, *, student: str, topic: str) -
     summary = "\n".join(f"<tr class=\"{'passed' if g.passed == g.cases else 'failed'}\"><td>"
                         f"<a href=\"#{html.escape(g.function)}\">{html.escape(g.function)}</a></td>"
                         f"<td>{g.score:g} / {g.max_score:g}</td><td>{g.passed} / {g.cases}</td></tr>" for g in found)
+    if (report.get("sandbox") or {}).get("warning"):
+        notices.append(f"<p class=\"failed\"><strong>Warning: {html.escape(report['sandbox']['warning'])}</strong></p>")
     return PAGE.format(title=html.escape(f"{topic}: autograder feedback for {student}"), score=report.get("score", 0),
                        max_score=report.get("max_score", 0), notice="\n".join(notices), summary=summary,
                        sections="\n".join(_section(g) for g in found))

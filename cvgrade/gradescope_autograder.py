@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 import cvgrade
-from cvgrade import feedback, grading, gradescope, paths
+from cvgrade import feedback, grading, gradescope, paths, scratch
 from cvgrade.release import strip_solutions
 
 ROOT_ENV = "CVGRADE_GRADESCOPE_ROOT"
@@ -134,7 +134,7 @@ def run(autograder: Path, topic: str, policy: feedback.CvgradeFeedback | None = 
     kit = paths.course_root()
     policy = policy or feedback.CvgradeFeedback(**json.loads((kit / POLICY).read_text()))
     module, note = find_module(autograder / "submission", topic)
-    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as stage:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-", dir=scratch.folder()) as stage:
         if module is not None:
             shutil.copyfile(module, Path(stage) / f"{topic}.py")
         report = grading.grade_topic(kit, topic, stage, isolated=True)

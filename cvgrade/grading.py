@@ -14,7 +14,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from cvgrade import paths
+from cvgrade import paths, scratch
 from cvgrade.report import library_versions
 
 
@@ -28,7 +28,8 @@ def grading_env() -> dict[str, str]:
     (tens of microseconds become milliseconds on a busy machine), and N workers
     already run side by side.
     """
-    return dict(os.environ, **GRADING_ENV, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    return dict(os.environ, **GRADING_ENV, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"),
+                **scratch.env())  # its temporary folders go inside this process's, and with it
 
 
 def pytest_command(root: Path, topic: str, submission: str | Path, report: Path, *, isolated: bool,
@@ -51,7 +52,7 @@ def pytest_command(root: Path, topic: str, submission: str | Path, report: Path,
 
 def grade_topic(root: Path, topic: str, submission: str | Path, **options) -> dict:
     """Grade one topic; returns its report (`status` is 'ok', or 'error' with the reason)."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path = Path(tmp) / "report.json"
         command = pytest_command(root, topic, submission, report_path, **options)
         done = subprocess.run(command, cwd=root, env=grading_env(), capture_output=True, text=True)
@@ -74,6 +75,7 @@ def grade(root: Path, submission: str | Path, topics: list[str] | None = None, *
     merged = {
         "submission": str(submission),
         "isolation": "isolated" if options.get("isolated") else "in-process",
+        "sandbox": next((r["sandbox"] for r in reports if r.get("sandbox")), None),
         "device": next((r["device"] for r in reports if r.get("device") not in (None, "cpu")), "cpu"),
         "score": sum(r["score"] for r in reports),
         "max_score": sum(r["max_score"] for r in reports),
@@ -89,7 +91,7 @@ def grade(root: Path, submission: str | Path, topics: list[str] | None = None, *
 
 def max_points(root: Path) -> dict[str, float]:
     """Points each topic's graders are worth, from a collect-only session over all graders."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path = Path(tmp) / "report.json"
         command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
                    "--rootdir", str(root), "--report", str(report_path),

@@ -47,6 +47,7 @@ def submission(request):
     sub = open_submission(folder / f"{topic}.py", topic,
                           isolated=config.getoption("isolation") == "isolated",
                           reference_calls=getattr(module, "REFERENCE_CALLS", {}),
+                          deny_imports=getattr(module, "DENY_IMPORTS", ()),
                           call_timeout=timeout)
     yield sub
     sub.close()

@@ -3,8 +3,9 @@
 A graded test carries `@pytest.mark.points(n)`. It earns `n` when every phase
 (setup, call, teardown) passed; a failed, errored or skipped graded test earns 0.
 The report lists per test its id, topic, the graded `function` it checks (see
-`graded_function`), points, max points, outcome and a short message, then per topic and overall score and max score, the device, the mode,
-and library versions. A test that failed an image-valued comparison
+`graded_function`), points, max points, outcome and a short message, then per
+topic and overall score and max score, the device, the mode, the sandbox of
+isolated children (`cvgrade.sandbox.describe`) and library versions. A test that failed an image-valued comparison
 (`assert_close(..., image=...)`) also carries its `picture` (plain data, see
 `cvgrade.pictures`), kept for the first failing case of each test function only,
 which is what a feedback row shows. `error_ratio` is the largest error / tolerance
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import compare
+from cvgrade import compare, sandbox
 
 DEVICE_KEY = pytest.StashKey[str]()
 VERSIONED = ("cvgrade", "numpy", "opencv-python-headless", "torch", "torchvision", "timm", "diffusers",
@@ -181,6 +182,7 @@ class ScoreKeeper:
         return {
             "submission": str(self.config.getoption("submission")),
             "isolation": self.config.getoption("isolation"),
+            "sandbox": sandbox.describe() if self.config.getoption("isolation") == "isolated" else None,
             "device": resolved_device(self.config),
             "score": sum(t["score"] for t in topics.values()),
             "max_score": sum(t["max_score"] for t in topics.values()),
@@ -199,6 +201,8 @@ class ScoreKeeper:
         if not self.tests:
             return
         summary = self.summary()
+        if (summary["sandbox"] or {}).get("warning"):
+            terminalreporter.write_line(f"cvgrade: WARNING: {summary['sandbox']['warning']}", red=True, bold=True)
         for topic, score in sorted(summary["topics"].items(), key=lambda kv: str(kv[0])):
             terminalreporter.write_line(
                 f"cvgrade: {topic}: {score['score']:g}/{score['max_score']:g} points "

@@ -6,6 +6,8 @@ It denies, for the calling process and everything it starts:
   EPERM (threads still work); `clone3` fails with ENOSYS, so the C library falls
   back to `clone`, which the filter can inspect;
 - network sockets: `socket()` for anything but `AF_UNIX` fails with EACCES;
+- running another program: `execve` and `execveat` fail with EPERM;
+- `open_by_handle_at` (opening a file by handle, past every path-based rule) fails with EPERM;
 - x32 system calls (another way into the same kernel entry points) fail with EPERM.
 
 This holds whoever runs the grader, root included, with or without bubblewrap;
@@ -25,10 +27,12 @@ _LD_ABS_W, _JEQ_K, _JSET_K, _JGE_K, _RET_K = 0x20, 0x15, 0x45, 0x35, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 _CLONE_THREAD, _AF_UNIX, _X32_BIT = 0x00010000, 1, 0x40000000
 
-# arch token, syscall numbers: fork, vfork, clone, clone3, socket (None: no such call)
+# arch token, syscall numbers (None: no such call)
 _ARCHES = {
-    "x86_64": (0xC000003E, {"fork": 57, "vfork": 58, "clone": 56, "clone3": 435, "socket": 41}),
-    "aarch64": (0xC00000B7, {"fork": None, "vfork": None, "clone": 220, "clone3": 435, "socket": 198}),
+    "x86_64": (0xC000003E, {"fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "open_by_handle_at": 304,
+                            "clone": 56, "clone3": 435, "socket": 41}),
+    "aarch64": (0xC00000B7, {"fork": None, "vfork": None, "execve": 221, "execveat": 281, "open_by_handle_at": 265,
+                             "clone": 220, "clone3": 435, "socket": 198}),
 }
 
 
@@ -49,7 +53,7 @@ def program(machine: str | None = None) -> bytes | None:
             _insn(_LD_ABS_W, 0, 0, 0)]                      # syscall number
     if token == 0xC000003E:
         body += [_insn(_JGE_K, 0, 1, _X32_BIT), deny(errno.EPERM)]
-    for name in ("fork", "vfork"):
+    for name in ("fork", "vfork", "execve", "execveat", "open_by_handle_at"):
         if nr[name] is not None:
             body += [_insn(_JEQ_K, 0, 1, nr[name]), deny(errno.EPERM)]
     body += [_insn(_JEQ_K, 0, 1, nr["clone3"]), deny(errno.ENOSYS),

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cvgrade import paths
+from cvgrade import paths, scratch
 from cvgrade.grading import grade_topic
 from cvgrade.workers import Worker, grade_topic_warm
 from cvgrade.release import graded_names
@@ -86,7 +86,7 @@ def check_stubs(root: Path, topic: str, grade=grade_topic) -> Check:
 
 
 def check_mutant(root: Path, topic: str, mutant: Path, grade=grade_topic) -> Check:
-    with tempfile.TemporaryDirectory(prefix="cvgrade-mutant-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-mutant-", dir=scratch.folder()) as tmp:
         folder = write_mutant_submission(root, topic, mutant, Path(tmp))
         report = grade(root, topic, folder, isolated=False, exitfirst=True)
     failed = _failed(report)
@@ -96,7 +96,7 @@ def check_mutant(root: Path, topic: str, mutant: Path, grade=grade_topic) -> Che
 
 
 def check_formulation(root: Path, topic: str, formulation: Path, grade=grade_topic) -> Check:
-    with tempfile.TemporaryDirectory(prefix="cvgrade-formulation-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-formulation-", dir=scratch.folder()) as tmp:
         folder = write_mutant_submission(root, topic, formulation, Path(tmp))
         report = grade(root, topic, folder, isolated=False)
     failed = _failed(report)

@@ -65,11 +65,14 @@ def _resolve_dotted(target: str):
 class Server:
     """Imports `module_path` as `module_name` and answers requests about it."""
 
-    def __init__(self, module_path: str | Path, module_name: str, reference_calls: dict[str, list[str]]):
+    def __init__(self, module_path: str | Path, module_name: str, reference_calls: dict[str, list[str]],
+                 deny_imports=()):
+        """`deny_imports`: top-level modules this process cannot import; their reference callables are not wrapped."""
         self.path = str(Path(module_path).resolve())
         self.name = module_name
         self.forbidden = {key: frozenset(names) for key, names in reference_calls.items()}
-        tripwire.install({name for names in self.forbidden.values() for name in names})
+        tripwire.install({name for names in self.forbidden.values() for name in names
+                          if name.partition(".")[0] not in set(deny_imports)})
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}
         self.keys: dict[int, str] = {}

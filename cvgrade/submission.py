@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import select
-import shutil
 import signal
 import struct
 import subprocess
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cvgrade import sandbox, wire, zygote
+from cvgrade import sandbox, scratch, wire, zygote
 from cvgrade.errors import (
     CallTimeout,
     ProtocolError,
@@ -159,16 +158,18 @@ class ChildTransport:
 
     The child is forked from a warm zygote (`cvgrade.zygote`) when the warm pool
     is enabled, else started as its own process; both see the same sandbox.
+    `deny_imports` are top-level modules the child must not be able to import.
     """
 
-    def __init__(self, module_path: Path, name: str, reference_calls: dict):
+    def __init__(self, module_path: Path, name: str, reference_calls: dict, deny_imports=()):
         self.module_path, self.name = Path(module_path), name
         self.reference_calls = reference_calls
+        self.deny_imports = tuple(sorted(set(deny_imports)))
         self.proc = None
         self.workdir = None
         self.generation = 0
         self.failure = None
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile(dir=scratch.folder())
 
     # process lifecycle
     def _launch(self, fd_in: int, fd_out: int):
@@ -179,14 +180,16 @@ class ChildTransport:
         if warm_pool_enabled() and (source is not None or not self.module_path.exists()):
             try:
                 wrapped = tuple(name for names in self.reference_calls.values() for name in names)
-                warm = zygote.acquire(zygote.preload_for(source, also=wrapped), IMPORT_TIMEOUT_S)
-                return warm.spawn(self.name, source, self.reference_calls, sandbox.Limits.from_env().to_json(),
+                preload = zygote.preload_for(source, also=wrapped, deny_imports=self.deny_imports)
+                warm = zygote.acquire(preload, self.deny_imports, IMPORT_TIMEOUT_S)
+                return warm.spawn(self.name, source, self.reference_calls,
+                                  sandbox.confinement(warm.workdir, layer="forked", deny_imports=self.deny_imports),
                                   sandbox.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
             except zygote.ZygoteDied:
                 pass
         self.workdir = sandbox.prepare_workdir(self.module_path, self.name)
         command = sandbox.child_command(self.workdir, self.name, json.dumps(self.reference_calls, sort_keys=True),
-                                        fd_in, fd_out)
+                                        fd_in, fd_out, sandbox.confinement(self.workdir, deny_imports=self.deny_imports))
         popen = subprocess.Popen(command, cwd=self.workdir, env=sandbox.child_env(self.workdir),
                                  stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
                                  pass_fds=(fd_in, fd_out), start_new_session=True)
@@ -228,7 +231,7 @@ class ChildTransport:
             with contextlib.suppress(OSError):
                 os.close(fd)
         if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            scratch.remove_tree(self.workdir)
             self.workdir = None
         self.proc = None
         return code
@@ -470,8 +473,14 @@ class Handle:
 
 
 def open_submission(module_path: str | Path, topic: str, *, isolated: bool, reference_calls: dict | None = None,
-                    call_timeout: float = 10.0) -> Submission:
-    """The submission `module_path` (a `<topic>.py`, which may be missing) ready for graders."""
-    transport_class = ChildTransport if isolated else InProcessTransport
-    transport = transport_class(Path(module_path), topic, dict(reference_calls or {}))
+                    deny_imports=(), call_timeout: float = 10.0) -> Submission:
+    """The submission `module_path` (a `<topic>.py`, which may be missing) ready for graders.
+
+    `deny_imports` (top-level module names) cannot be imported by an isolated
+    child where Landlock is in force; in-process (trusted) code is not restricted.
+    """
+    if isolated:
+        transport = ChildTransport(Path(module_path), topic, dict(reference_calls or {}), deny_imports)
+    else:
+        transport = InProcessTransport(Path(module_path), topic, dict(reference_calls or {}))
     return Submission(transport, topic, call_timeout)

@@ -51,16 +51,8 @@ def _wrap(dotted: str, original):
 
 
 def install(names) -> None:
-    """Wrap each dotted callable once; unknown names raise ImportError/AttributeError.
-
-    A name whose top-level package cannot be imported here at all (OpenCV kept out
-    of a NumPy topic's child) is skipped: nothing in this process can call it.
-    """
+    """Wrap each dotted callable once; unknown names raise ImportError/AttributeError."""
     for dotted in sorted(set(names) - _installed):
-        try:
-            importlib.import_module(dotted.split(".")[0])
-        except ImportError:
-            continue
         owner, attr, original = _resolve(dotted)
         setattr(owner, attr, _wrap(dotted, original))
         _installed.add(dotted)

@@ -37,7 +37,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from cvgrade import grading, paths, zygote
+from cvgrade import grading, paths, scratch, zygote
 
 JOB_TIMEOUT_S = 1800.0
 
@@ -128,6 +128,7 @@ def serve() -> int:
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    scratch.folder()  # made now, it sweeps the folders of workers killed before this one
     _warm_up(["pytest", "cvgrade.plugin"])
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
@@ -226,7 +227,7 @@ class Worker:
 
 def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | Path, **options) -> dict:
     """`grading.grade_topic`, run as a session of a warm worker instead of a fresh pytest process."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-report-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path, log_path = Path(tmp) / "report.json", Path(tmp) / "session.log"
         argv = grading.pytest_command(root, topic, submission, report_path, **options)[3:]  # drop `python -m pytest`
         try:
@@ -245,7 +246,7 @@ def grade_topic_warm(worker: Worker, root: Path, topic: str, submission: str | P
         return report
 
 
-_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/cvgrade-[\w-]+/")
+_TEMP_FOLDER = re.compile(re.escape(tempfile.gettempdir()) + r"/(?:cvgrade-[\w-]+/)+")
 
 
 def _scrub(value):
@@ -261,7 +262,7 @@ def _scrub(value):
 
 def grade_source(worker: Worker, root: Path, topic: str, source: str | None, **options) -> dict:
     """The isolated-mode report of `source` graded as a student's `<topic>.py` (None: no module), from a clean folder."""
-    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cvgrade-stage-", dir=scratch.folder()) as tmp:
         if source is not None:
             (Path(tmp) / f"{topic}.py").write_text(source)
         return _scrub(grade_topic_warm(worker, root, topic, tmp, isolated=True, **options))

@@ -1,16 +1,22 @@
 """A warm pool for isolated children: a sandboxed process that imports the heavy libraries once and forks.
 
 A zygote (`python -I -B -m cvgrade.zygote`) starts inside the same sandbox as a
-plain child (`cvgrade.sandbox.wrap`), imports its preload list (numpy, torch,
-cv2, timm, ...), then serves one child at a time over a Unix socket from the
-grading process: `spawn` carries the student's source text, the child's
-environment, limits and reference calls, and three descriptors (requests,
+plain child (`cvgrade.sandbox.wrap`) and first confines itself as far as it can
+while keeping what it needs (`cvgrade.sandbox.confinement(..., layer="zygote")`):
+Landlock rules as wide as a child's, with all of /proc (each child's own pid is
+not known yet) and its folder writable; as the machine's root, only the
+capabilities to wipe its folder and to start and kill children; no readable
+memory. Then it imports its preload list (numpy, torch, cv2, timm, ...; never a
+module its topic denies) and serves one child at a time over a Unix socket from
+the grading process: `spawn` carries the student's source text, the child's
+environment, confinement and reference calls, and three descriptors (requests,
 replies, output log). The zygote wipes its folder (and, under bubblewrap, its
-private /tmp), writes the module there, forks, and the child confines itself
-(`cvgrade.child.serve`: limits, seccomp) before importing the student's code.
-The zygote itself runs no student code; it reports the child's exit status, and
-kills the child when asked or when the grading process goes away. So every
-submission still gets a fresh process, without paying the imports again.
+private /tmp), writes the module there, forks, and the child adds its own
+confinement (`cvgrade.child.serve`: limits, a narrower Landlock layer, the
+privilege drop, seccomp) before importing the student's code. The zygote itself
+runs no student code; it reports the child's exit status, and kills the child
+when asked or when the grading process goes away. So every submission still
+gets a fresh process, without paying the imports again.
 """
 
 from __future__ import annotations
@@ -23,16 +29,16 @@ import importlib
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import traceback
 from pathlib import Path
+
+from cvgrade import scratch
 
 _HEADER = struct.Struct("<Q")
 MAX_SOURCE_BYTES = 8 << 20
@@ -76,11 +82,8 @@ def _recv(sock: socket.socket, max_fds: int = 0) -> tuple[dict | None, list[int]
 
 def _wipe(folder: Path) -> None:
     for entry in folder.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                entry.unlink()
+        with contextlib.suppress(OSError):
+            scratch.remove_tree(entry)
 
 
 def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.socket) -> None:
@@ -102,7 +105,7 @@ def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.soc
         from cvgrade import child
 
         code = child.serve(fd_in, fd_out, str(workdir / f"{request['name']}.py"), request["name"],
-                           request["reference_calls"], request["limits"])
+                           request["reference_calls"], request["confinement"])
     except BaseException:
         traceback.print_exc()
     finally:
@@ -162,7 +165,11 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--preload", default="")
     parser.add_argument("--wipe-tmp", action="store_true")
+    parser.add_argument("--confinement", required=True, help="JSON plan of cvgrade.sandbox.confinement")
     args = parser.parse_args(argv)
+    from cvgrade import sandbox
+
+    sandbox.confine(args.confinement)
     control = socket.socket(fileno=args.control_fd)
     return serve(control, Path(args.workdir), [m for m in args.preload.split(",") if m], args.wipe_tmp)
 
@@ -199,14 +206,16 @@ class ForkedChild:
 class Zygote:
     """A warm, sandboxed process that forks one submission child at a time."""
 
-    def __init__(self, preload: tuple[str, ...], import_timeout: float):
+    def __init__(self, preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float):
         from cvgrade import sandbox
 
         self.preload = preload
-        self.workdir = Path(tempfile.mkdtemp(prefix="cvgrade-zygote-"))
+        self.workdir = sandbox.own_folder("cvgrade-zygote-")
         self.control, theirs = socket.socketpair()
         argv = sandbox.python_module("cvgrade.zygote", "--control-fd", str(theirs.fileno()),
-                                     "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload))
+                                     "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload),
+                                     "--confinement", sandbox.confinement(self.workdir, layer="zygote",
+                                                                          deny_imports=deny_imports))
         if sandbox.mode() == "bwrap":
             argv.append("--wipe-tmp")
         self.process = subprocess.Popen(sandbox.wrap(argv, self.workdir), env=sandbox.child_env(self.workdir),
@@ -230,12 +239,12 @@ class Zygote:
             return -signal.SIGKILL
         return message["exit"]
 
-    def spawn(self, name: str, source: str, reference_calls: dict, limits_json: str, env: dict,
+    def spawn(self, name: str, source: str, reference_calls: dict, confinement_json: str, env: dict,
               fds: tuple[int, int, int]) -> ForkedChild:
         """Fork a child for `source` speaking on `fds` (requests in, replies out, output log)."""
         self.busy = True
-        request = {"name": name, "source": source, "reference_calls": reference_calls, "limits": limits_json,
-                   "env": env}
+        request = {"name": name, "source": source, "reference_calls": reference_calls,
+                   "confinement": confinement_json, "env": env}
         try:
             _send(self.control, request, fds)
             reply, _ = _recv(self.control)
@@ -256,15 +265,16 @@ class Zygote:
             self.process.wait()
             self.process = None
         self.control.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        scratch.remove_tree(self.workdir)
 
 
 PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "open_clip", "transformers",
                "skimage", "scipy", "sklearn", "pycocotools", "torchmetrics", "pytorch_fid", "vector_quantize_pytorch")
 
 
-def preload_for(source: str | None, also: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The heavy libraries a submission imports at top level (NumPy always), then the modules of `also`, for its zygote.
+def preload_for(source: str | None, also: tuple[str, ...] = (), deny_imports=()) -> tuple[str, ...]:
+    """The heavy libraries a submission imports at top level (NumPy always), then the modules of `also`, for its zygote;
+    never one of `deny_imports` (nor a module of it).
 
     `also`: dotted callables of those libraries that the child will import anyway,
     the ones its tripwire wraps: `skimage.feature.peak_local_max` adds
@@ -284,7 +294,9 @@ def preload_for(source: str | None, also: tuple[str, ...] = ()) -> tuple[str, ..
             wanted |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             wanted.add(node.module.split(".")[0])
-    return tuple(name for name in PRELOADABLE if name in wanted) + tuple(sorted(set(modules) - wanted))
+    allowed = [name for name in PRELOADABLE if name in wanted and name not in deny_imports]
+    extra = sorted({m for m in modules if m.split(".")[0] not in deny_imports} - wanted)
+    return tuple(allowed) + tuple(extra)
 
 
 def _import_longest_prefix(dotted: str) -> None:
@@ -298,15 +310,15 @@ def _import_longest_prefix(dotted: str) -> None:
             continue
 
 
-_POOL: dict[tuple[str, tuple[str, ...]], list[Zygote]] = {}
+_POOL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Zygote]] = {}
 _POOL_LOCK = threading.Lock()
 
 
-def acquire(preload: tuple[str, ...], import_timeout: float) -> Zygote:
-    """An idle zygote in the current sandbox mode with `preload` imported, started if none is free."""
+def acquire(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float) -> Zygote:
+    """An idle zygote in the current sandbox mode with `preload` imported and `deny_imports` out of reach."""
     from cvgrade import sandbox
 
-    key = (sandbox.mode(), preload)
+    key = (sandbox.mode(), preload, deny_imports)
     with _POOL_LOCK:
         zygotes = _POOL.setdefault(key, [])
         zygotes[:] = [z for z in zygotes if z.alive()]
@@ -314,7 +326,7 @@ def acquire(preload: tuple[str, ...], import_timeout: float) -> Zygote:
             if not zygote.busy:
                 zygote.busy = True
                 return zygote
-    zygote = Zygote(preload, import_timeout)
+    zygote = Zygote(preload, deny_imports, import_timeout)
     zygote.busy = True
     with _POOL_LOCK:
         _POOL[key].append(zygote)

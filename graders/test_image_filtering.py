@@ -17,6 +17,7 @@ from cvgrade.tolerances import Tolerance
 from reference import image_filtering as ref
 
 TOPIC = "image_filtering"
+DENY_IMPORTS = ["cv2"]  # graded against OpenCV: an isolated submission cannot import it at all
 _FILTER2D = ["cv2.filter2D", "cv2.sepFilter2D"]
 _MORPHOLOGY = ["cv2.erode", "cv2.dilate", "cv2.morphologyEx"]
 REFERENCE_CALLS = {

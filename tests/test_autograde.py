@@ -68,6 +68,14 @@ def test_feedback_page_escapes_student_controlled_text():
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
+def test_feedback_page_warns_when_the_submission_was_not_sandboxed():
+    unsandboxed = dict(REPORT, sandbox={"mode": "rlimits", "warning": "student code is NOT sandboxed: <details>"})
+    page = feedback.render(unsandboxed, policy(), student="s1", topic="t")
+    assert "Warning: student code is NOT sandboxed: &lt;details&gt;" in page
+    sandboxed = dict(REPORT, sandbox={"mode": "landlock", "warning": None})
+    assert "Warning" not in feedback.render(sandboxed, policy(), student="s1", topic="t")
+
+
 def test_policy_is_read_from_the_course_config(tmp_path, root):
     course = course_mod.create_course(tmp_path / "c", root, course_id="x", exchange=tmp_path / "x")
     with (course.root / course_mod.CONFIG).open("a") as f:

@@ -1,12 +1,15 @@
 """The warm pool: children forked from a zygote are fresh, confined, and leave nothing to the next student."""
 
 import os
+from pathlib import Path
 
 import pytest
 
-from cvgrade import zygote
-from cvgrade.errors import SubmissionCrashed
+from cvgrade import landlock, sandbox, zygote
+from cvgrade.errors import SubmissionCrashed, SubmissionImportError
 from cvgrade.submission import ZYGOTE_ENV, open_submission
+
+MODES = ["landlock", "bwrap"] if sandbox._bwrap_problem() is None else ["landlock"]
 
 WRITER = '''
 import os, tempfile
@@ -34,12 +37,25 @@ def crash():
 '''
 
 
-@pytest.fixture(autouse=True)
-def warm_pool(monkeypatch):
+@pytest.fixture(autouse=True, params=MODES if landlock.abi() else ["rlimits"])
+def warm_pool(monkeypatch, request):
+    """The warm pool in each sandbox mode with Landlock this machine has (bwrap only where it works)."""
     monkeypatch.setenv(ZYGOTE_ENV, "1")
+    monkeypatch.setenv(sandbox.SANDBOX_ENV, request.param)
+    sandbox.mode.cache_clear()
     zygote.close_all()
-    yield
+    yield request.param
     zygote.close_all()
+    sandbox.mode.cache_clear()
+
+
+def _zygotes() -> list[zygote.Zygote]:
+    return [z for zs in zygote._POOL.values() for z in zs]
+
+
+def _status(pid: int) -> dict[str, str]:
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return dict(line.split(":\t", 1) for line in lines if ":\t" in line)
 
 
 def test_the_next_student_finds_nothing_of_the_previous_one(toy_module, tmp_path):
@@ -52,7 +68,7 @@ def test_the_next_student_finds_nothing_of_the_previous_one(toy_module, tmp_path
     second.close()
     assert found == [] and not has_state
     assert reader_pid != writer_pid
-    assert len([z for zs in zygote._POOL.values() for z in zs]) == 1, "both children should come from one zygote"
+    assert len(_zygotes()) == 1, "both children should come from one zygote"
 
 
 def test_a_crash_kills_the_child_not_the_zygote(toy_module):
@@ -61,22 +77,51 @@ def test_a_crash_kills_the_child_not_the_zygote(toy_module):
         sub.call("crash")
     assert sub.call("look_for_traces")[0] == []
     sub.close()
-    assert all(z.alive() for zs in zygote._POOL.values() for z in zs)
+    assert all(z.alive() for z in _zygotes())
 
 
-def test_preload_follows_the_submission_imports():
+def test_preload_follows_the_submission_imports_but_never_a_denied_module():
     assert zygote.preload_for("import torch\nfrom timm.layers import PatchEmbed\nimport os\n") == ("numpy", "torch", "timm")
+    assert zygote.preload_for("import cv2, torch\n", deny_imports=("cv2",)) == ("numpy", "torch")
     assert zygote.preload_for("def broken(:\n") == ("numpy",)
     assert zygote.preload_for("import torch\n", also=("open_clip.loss.ClipLoss", "os.getcwd", "cv2.Sobel")) == (
         "numpy", "torch", "cv2", "open_clip.loss")
     assert zygote.preload_for(None) == ("numpy",)
 
 
+def test_the_zygote_keeps_only_what_it_needs_to_fork_and_wipe(toy_module):
+    sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
+    sub.call("look_for_traces")
+    (warm,) = _zygotes()
+    status = _status(warm.process.pid)
+    sub.close()
+    assert status["NoNewPrivs"].strip() == "1" and status["Seccomp"].strip() == "0"
+    if sandbox.child_identity() is not None:  # the machine's root outside bubblewrap
+        kept = sum(1 << cap for cap in sandbox._ZYGOTE_CAPABILITIES)
+        assert int(status["CapEff"], 16) == int(status["CapBnd"], 16) == kept
+        assert status["Uid"].split()[0] == "0"
+    else:
+        assert int(status["CapEff"], 16) == 0
+
+
+def test_a_zygote_for_a_topic_that_denies_cv2_never_imported_it(toy_module):
+    """Had its zygote imported cv2 (or been the zygote of another topic), the child would find it in sys.modules."""
+    source = "import cv2\nimport sys\n\ndef loaded():\n    return 'cv2' in sys.modules\n"
+    plain = open_submission(toy_module(source), "toy", isolated=True, call_timeout=30)
+    assert plain.call("loaded") is True
+    plain.close()
+    denying = open_submission(toy_module(source), "toy", isolated=True, deny_imports=["cv2"], call_timeout=30)
+    with pytest.raises(SubmissionImportError, match="cv2 is not available for this topic"):
+        denying.call("loaded")
+    denying.close()
+    assert sorted(key[1:] for key in zygote._POOL) == [(("numpy",), ("cv2",)), (("numpy", "cv2"), ())]
+
+
 def test_a_dead_zygote_is_replaced(toy_module):
     sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
     sub.call("look_for_traces")
     sub.close()
-    (old,) = [z for zs in zygote._POOL.values() for z in zs]
+    (old,) = _zygotes()
     os.killpg(old.process.pid, 9)
     old.process.wait()
     sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
