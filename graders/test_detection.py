@@ -39,10 +39,7 @@ _BOX_AREA = ["torchvision.ops.box_area", "torchvision.ops.boxes.box_area"]
 _BOX_IOU = ["torchvision.ops.box_iou", "torchvision.ops.boxes.box_iou", "torchvision.ops.boxes._box_inter_union"]
 _GIOU = ["torchvision.ops.generalized_box_iou", "torchvision.ops.boxes.generalized_box_iou",
          "torchvision.ops.generalized_box_iou_loss", "torchvision.ops.giou_loss.generalized_box_iou_loss"]
-# torch.ops.torchvision.nms, the C++ op, reached through torchvision.ops.boxes: the tripwire resolves a dotted name by
-# importing its longest module prefix, and "torch.ops.torchvision" only has the op once torchvision is imported
-_TORCH_OPS_NMS = "torchvision.ops.boxes.torch.ops.torchvision.nms"
-_NMS = ["torchvision.ops.nms", "torchvision.ops.boxes.nms", _TORCH_OPS_NMS,
+_NMS = ["torchvision.ops.nms", "torchvision.ops.boxes.nms", "torch.ops.torchvision.nms",  # the last: the C++ op
         "torchvision.ops.batched_nms", "torchvision.ops.boxes.batched_nms",
         "torchvision.ops.boxes._batched_nms_coordinate_trick", "torchvision.ops.boxes._batched_nms_vanilla"]
 _COCO = ["pycocotools.cocoeval.COCOeval", "pycocotools.mask.iou"]

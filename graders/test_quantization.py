@@ -3,8 +3,9 @@ FSQ, straight_through, kmeans), scikit-learn's KMeans, SciPy's cdist and entropy
 float64 where the library allows (see reference/quantization.py for where it does not).
 
 Seeds are fixed: a parametrized case's seed is in its test id, a single case's in the test's body; each
-input tensor of a case uses its own seed (seed, seed + 1, ...). Inputs are drawn on the CPU (cvgrade.inputs) and moved to the device; float32
-cases get the float64 draws rounded to float32, and the references see exactly those values.
+input tensor of a case uses its own seed (seed, seed + 1, ...). Inputs are drawn on the CPU (cvgrade.inputs)
+and moved to the device; float32 cases get the float64 draws rounded to float32, and the references see
+exactly those values.
 
 How nearest codes stay exact: random vectors are drawn near codebook rows (or as Gaussian blobs), and
 every case asserts that the nearest code beats the second-nearest by at least MARGIN_FACTOR times what
@@ -17,6 +18,8 @@ Where the library and the contract differ, the contract wins and the graders fol
 - LFQ quantises in float32 by default, so a float64 z in (0, 1.4e-45) becomes −1 there and its gradient
   is rounded to float32; the contract says +1 for every z > 0 and an identity gradient, and the
   reference runs LFQ in float64 (force_quantization_f32=False), where the two agree.
+- LFQ builds all 2^K codes, so it cannot serve K = 63 (the largest index an int64 holds, which the docstring
+  allows); there the indices are compared with the contract's formula in Python integers.
 - LFQ's default (training) mode and FSQ compute codes as x + (q − x).detach(), equal to ±1 or q/(L//2)
   only up to rounding; codes are compared with the tolerance of that sum, indices exactly.
 - Index conventions agree with the library: LFQ's first dimension is the most significant bit

@@ -149,7 +149,7 @@ def lfq(z, training=False):
 
 
 def lfq_indices_exact(z) -> torch.Tensor:
-    """LFQ indices Σ_i [z_i > 0] · 2^(K−1−i) in Python integers (for K too large for the library's codebook), int64."""
+    """LFQ indices Σ_i [z_i > 0] · 2^(K−1−i), int64, summed in Python integers (K too large for LFQ's codebook)."""
     bits = (z > 0).reshape(-1, z.shape[-1]).tolist()
     indices = [sum(1 << (len(row) - 1 - i) for i, bit in enumerate(row) if bit) for row in bits]
     return torch.tensor(indices, dtype=torch.int64).reshape(z.shape[:-1])
