@@ -9,7 +9,8 @@ gradients for the inputs, weights and biases equal to those of the torch layers.
 a pair `(for H, for W)`; a value that is neither, a `kernel_size`, `stride` or
 `dilation` below 1 or a negative `padding` raises a ValueError naming the parameter,
 and so does an input that is not a 4-D tensor; a kernel that does not fit in the padded
-input (an output size below 1, see `conv_output_size`) raises a ValueError.
+input (an output size below 1, see `conv_output_size`) raises a ValueError naming
+`kernel_size`.
 """
 
 import math
@@ -63,7 +64,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
 
     All arguments are ints: `size` and `kernel_size`, `stride`, `dilation` at least 1,
     `padding` at least 0 (else ValueError naming it). A result below 1 (the dilated kernel
-    does not fit in the padded input) raises ValueError.
+    does not fit in the padded input) raises ValueError naming `kernel_size`.
     """
     raise NotImplementedError("cnn.conv_output_size: not implemented yet")
 
@@ -124,7 +125,8 @@ def max_pool2d(x: torch.Tensor, kernel_size, stride=None, padding=0, return_indi
     (B, C, OH, OW), OH and OW from `conv_output_size`. With `return_indices`, returns
     `(values, indices)`: int64 indices flattened over each unpadded (H, W) plane
     (`row·W + col`), as torch returns them; on ties, the first maximum in row-major order
-    within the window. The gradient flows to that maximum.
+    within the window. Each window's gradient flows to that maximum alone (not shared among
+    tied maxima, as `amax`'s gradient would be).
     Must not call `F.max_pool2d`, `F.max_pool2d_with_indices`, `torch.max_pool2d`,
     `torch._C._nn.max_pool2d_with_indices` or `nn.MaxPool2d` (`F.pad`, `Tensor.unfold`,
     your `im2col` are fine).
@@ -204,9 +206,10 @@ def feature_maps(model: nn.Module, x: torch.Tensor, layer_names) -> dict:
     Runs `model(x)` once, in the mode the model is in (a model in train mode normalises
     BatchNorm with the batch's statistics), under `torch.no_grad()` (no output requires
     grad), capturing each output with a forward hook. Afterwards, also when a name is
-    not a submodule (ValueError naming it) or the model raises (that exception propagates),
-    no hook is left on the model and every `training` flag is as it was. The graders name
-    modules that run once per forward pass and whose outputs no later in-place operation
-    changes. Must not call torchvision's `create_feature_extractor`.
+    not a submodule or its module does not run (ValueError naming it) or the model raises
+    (that exception propagates), no hook is left on the model and every `training` flag
+    is as it was. The graders name modules that run once per forward pass and whose
+    outputs no later in-place operation changes. Must not call torchvision's
+    `create_feature_extractor`.
     """
     raise NotImplementedError("cnn.feature_maps: not implemented yet")

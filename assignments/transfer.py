@@ -21,6 +21,12 @@ def _check_positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be an int >= 1, got {value!r}")
 
 
+def _check_number(name: str, value, positive: bool) -> None:
+    """value must be an int or float that is > 0 (positive) or >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (value > 0 if positive else value >= 0):
+        raise ValueError(f"{name} must be a number {'>' if positive else '>='} 0, got {value!r}")
+
+
 def _check_channels(name: str, values, positive: bool = False) -> tuple[float, float, float]:
     try:
         numbers = tuple(float(v) for v in values)
@@ -34,6 +40,7 @@ def _check_channels(name: str, values, positive: bool = False) -> tuple[float, f
 
 
 def _check_prefixes(name: str, prefixes) -> tuple[str, ...]:
+    """The prefixes as a tuple for str.startswith; a single str is one prefix."""
     if isinstance(prefixes, str):
         return (prefixes,)
     if not isinstance(prefixes, (list, tuple)) or not all(isinstance(p, str) for p in prefixes):
@@ -41,48 +48,16 @@ def _check_prefixes(name: str, prefixes) -> tuple[str, ...]:
     return tuple(prefixes)
 
 
-def _check_non_negative(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-
-
 # -- preprocessing -------------------------------------------------------------
-
-def _resized_shape(height: int, width: int, size: int) -> tuple[int, int]:
-    """(height, width) with the shorter side `size` and the longer int(size · long / short)."""
-    if height <= width:
-        return size, int(size * width / height)
-    return int(size * height / width), size
-
-
-def _resize_matrix(n_in: int, n_out: int, device) -> torch.Tensor:
-    """(n_out, n_in) float64 weights of an antialiased bilinear resize along one axis.
-
-    Output pixel i samples the input at c_i = (i + ½) · n_in/n_out with the triangle filter
-    w_ij ∝ max(0, 1 − |j + ½ − c_i| / s), s = max(n_in/n_out, 1), each row normalised to sum 1.
-    Widening the filter by the downscale factor s averages every input pixel into the result.
-    """
-    scale = n_in / n_out
-    support = max(scale, 1.0)
-    centres = (torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale
-    pixels = torch.arange(n_in, dtype=torch.float64, device=device) + 0.5
-    weights = (1 - (pixels[None, :] - centres[:, None]).abs() / support).clamp(min=0)
-    return weights / weights.sum(dim=1, keepdim=True)
-
-
-def _centre_crop(image: torch.Tensor, crop: int) -> torch.Tensor:
-    """The central crop×crop window of a (C, H, W) image; offsets round((H − crop)/2) with Python's round."""
-    height, width = image.shape[-2:]
-    top, left = round((height - crop) / 2), round((width - crop) / 2)
-    return image[:, top:top + crop, left:left + crop]
-
 
 def imagenet_preprocess(image, size: int = 256, crop: int = 224, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
     """uint8 (H, W, 3) RGB image (np.ndarray or tensor) -> float32 (3, crop, crop) network input.
 
     1. Resize so the shorter side is `size` and the longer int(size · long / short), with an
-       antialiased bilinear filter (each output pixel averages the input under a triangle as
-       wide as the downscale factor, at least one pixel), rounded back to uint8 levels.
+       antialiased bilinear filter, rounded back to uint8 levels. Along each axis (n_in pixels
+       to n_out, scale s = n_in / n_out) output pixel i is centred at c_i = (i + ½)·s in input
+       coordinates and averages the input pixels j with weights ∝ max(0, 1 − |j + ½ − c_i| / max(s, 1)),
+       normalised to sum 1: a triangle as wide as the downscale factor, at least one pixel.
     2. Centre crop crop × crop: top = round((H' − crop) / 2), left = round((W' − crop) / 2) with
        Python's round (halves go to the even integer), as torchvision crops.
     3. Scale to [0, 1] (divide by 255), then normalise each channel: (x − mean) / std.
@@ -97,32 +72,17 @@ def imagenet_preprocess(image, size: int = 256, crop: int = 224, mean=IMAGENET_M
 
 # -- the model -----------------------------------------------------------------
 
-def _classifier_slot(model: nn.Module) -> tuple[nn.Module, str]:
-    """(module holding the final nn.Linear, its attribute name) by the rule of replace_classifier."""
-    if hasattr(model, "fc"):
-        owner, key = model, "fc"
-    elif isinstance(getattr(model, "classifier", None), nn.Sequential) and len(model.classifier):
-        owner, key = model.classifier, str(len(model.classifier) - 1)
-    elif hasattr(model, "head"):
-        owner, key = model, "head"
-    else:
-        raise ValueError(f"model must be a torchvision ResNet (fc), VGG / AlexNet / MobileNet (classifier[-1]) "
-                         f"or a timm ViT (head), got a {type(model).__name__}")
-    if not isinstance(getattr(owner, key), nn.Linear):
-        raise ValueError(f"model's classifier {key} must be an nn.Linear, got {type(getattr(owner, key)).__name__}")
-    return owner, key
-
-
 def replace_classifier(model: nn.Module, num_classes: int) -> nn.Module:
     """Replace the model's final nn.Linear by a fresh nn.Linear(in_features, num_classes); return the model.
 
     The final layer is `model.fc` (torchvision ResNet), else `model.classifier[-1]` when
     `model.classifier` is an nn.Sequential (torchvision VGG, AlexNet, MobileNet), else
     `model.head` (timm ViT), checked in this order. The new layer has a bias, keeps the old
-    layer's in_features, device and dtype, is trainable, and starts from nn.Linear's default
-    initialisation; every other parameter and buffer is left as it was. A model with none of
-    these layers, or whose layer there is not an nn.Linear: ValueError naming model.
-    num_classes < 1: ValueError.
+    layer's in_features, device and dtype, is trainable (also in a frozen model), and starts
+    from nn.Linear's default initialisation; every other module, parameter (requires_grad
+    included) and buffer is left as it was. The model is changed in place and returned. A model
+    with none of these layers, or whose layer there is not an nn.Linear: ValueError naming
+    model. num_classes < 1: ValueError.
     """
     raise NotImplementedError("transfer.replace_classifier: not implemented yet")
 

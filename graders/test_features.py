@@ -27,6 +27,7 @@ from cvgrade.tolerances import EPS, Tolerance
 from reference import features as ref
 
 TOPIC = "features"
+GRADED_ALIASES = {"harris": "harris_response", "brief": "brief_descriptors"}  # test-name prefixes -> the graded name they check (feedback groups)
 DENY_IMPORTS = ["cv2"]  # graded against OpenCV: an isolated submission cannot import it at all
 REFERENCE_CALLS = {
     "harris_response": ["cv2.cornerHarris", "cv2.cornerMinEigenVal", "cv2.cornerEigenValsAndVecs"],

@@ -74,14 +74,14 @@ def _ddpm_step(sched: DDPMScheduler, eps, t: int, x, noise):
 
 @torch.no_grad()
 def ddpm_sample(model, shape, betas, seed: int, clip_x0: bool, dtype):
-    """The DDPM step loop over every t = T-1 … 0 in float64; returns (x_0, the generator after its draws)."""
+    """The DDPM step loop over every t = T-1 … 0 in float64; returns x_0."""
     sched = _ddpm(betas, clip_x0)
     gen = generator(seed)
     x = _draw(shape, gen, dtype)
     for t in sched.timesteps.tolist():
         eps = model(x, _steps(t, shape[0]))
         x = _ddpm_step(sched, eps, t, x, _draw(shape, gen, dtype) if t > 0 else None)
-    return x, gen
+    return x
 
 
 @torch.no_grad()
@@ -117,7 +117,7 @@ def _ddim(alphas_cumprod: torch.Tensor, num_inference_steps: int) -> DDIMSchedul
 
 @torch.no_grad()
 def ddim_sample(model, shape, alphas_cumprod, num_inference_steps: int, eta: float, seed: int, dtype):
-    """The DDIM step loop in float64; returns (x_0, the generator after its draws)."""
+    """The DDIM step loop in float64; returns x_0."""
     sched = _ddim(alphas_cumprod, num_inference_steps)
     gen = generator(seed)
     x = _draw(shape, gen, dtype)
@@ -125,7 +125,7 @@ def ddim_sample(model, shape, alphas_cumprod, num_inference_steps: int, eta: flo
         eps = model(x, _steps(t, shape[0]))
         noise = _draw(shape, gen, dtype) if eta > 0 else None
         x = sched.step(eps, t, x, eta=eta, variance_noise=noise).prev_sample
-    return x, gen
+    return x
 
 
 @torch.no_grad()
@@ -179,41 +179,40 @@ def time_embedding(t, dim: int):
     without the float32 cast, [sin(t f), cos(t f)], f_i = exp(−ln 10000 · i/(dim/2 − 1))."""
     half = dim // 2
     freqs = torch.exp(-math.log(10000) * torch.arange(half, dtype=F64) / (half - 1))
-    angles = t.to(F64)[:, None] * freqs[None, :]
+    angles = t.cpu().to(F64)[:, None] * freqs[None, :]
     return torch.cat([angles.sin(), angles.cos()], dim=-1)
 
 
-def _diffusers_embedding(state: dict, num_classes: int, dim: int, dtype):
+def _diffusers_embedding(state: dict, num_classes: int, dim: int):
     """diffusers' TimestepEmbedding(dim, 4·dim, "silu", out_dim=dim) and LabelEmbedding (its table has the
-    extra null row when dropout_prob > 0) holding the student's weights, in eval mode."""
+    extra null row when dropout_prob > 0) holding the student's weights, float64, in eval mode."""
     time = TimestepEmbedding(dim, 4 * dim, act_fn="silu", out_dim=dim)
     time.load_state_dict({"linear_1.weight": state["time_mlp.0.weight"], "linear_1.bias": state["time_mlp.0.bias"],
                           "linear_2.weight": state["time_mlp.2.weight"], "linear_2.bias": state["time_mlp.2.bias"]})
     label = LabelEmbedding(num_classes, dim, dropout_prob=0.1)
     label.embedding_table.load_state_dict({"weight": state["label_embedding.weight"]})
-    return time.to(dtype).eval(), label.to(dtype).eval()
+    return time.to(F64).eval(), label.to(F64).eval()
 
 
-def class_conditional_embedding(state: dict, num_classes: int, dim: int, t, labels):
-    """TimestepEmbedding(time_embedding(t)) + LabelEmbedding(labels) in float64 with the student's weights."""
-    time, label = _diffusers_embedding({k: v.cpu() for k, v in state.items()}, num_classes, dim, F64)
+def class_conditional_embedding(state: dict, num_classes: int, dim: int, sinusoid, labels):
+    """TimestepEmbedding(sinusoid) + LabelEmbedding(labels) in float64 with the student's weights, `sinusoid`
+    the (B, dim) time embedding the student's module fed its time_mlp (cast to float64)."""
+    time, label = _diffusers_embedding({k: v.cpu() for k, v in state.items()}, num_classes, dim)
     with torch.no_grad():
-        return time(time_embedding(t.cpu(), dim)) + label(labels.cpu())
+        return time(sinusoid.cpu().to(F64)) + label(labels.cpu())
 
 
-def class_conditional_embedding_as_shipped(state: dict, num_classes: int, dim: int, t, labels):
-    """The same with diffusers' float32 Timesteps(dim, flip_sin_to_cos=False, downscale_freq_shift=1)."""
-    time, label = _diffusers_embedding({k: v.cpu().float() for k, v in state.items()}, num_classes, dim, F32)
-    sinusoid = Timesteps(dim, flip_sin_to_cos=False, downscale_freq_shift=1)
+def time_embedding_as_shipped(t, dim: int):
+    """diffusers' float32 Timesteps(dim, flip_sin_to_cos=False, downscale_freq_shift=1) of `t`."""
     with torch.no_grad():
-        return time(sinusoid(t.cpu())) + label(labels.cpu())
+        return Timesteps(dim, flip_sin_to_cos=False, downscale_freq_shift=1)(t.cpu())
 
 
 # -- flow matching ---------------------------------------------------------------------------
 
 @torch.no_grad()
 def flow_sample(model, shape, steps: int, seed: int, dtype):
-    """Euler integration of dx/dt = model(x, t) over t_k = k/steps in float64; returns (x_1, the generator).
+    """Euler integration of dx/dt = model(x, t) over t_k = k/steps in float64; returns x_1.
 
     diffusers' FlowMatchEulerDiscreteScheduler.step casts the sample to float32, so the float64
     reference is this loop; `flow_sample_as_shipped` is the scheduler's."""
@@ -221,7 +220,7 @@ def flow_sample(model, shape, steps: int, seed: int, dtype):
     x = _draw(shape, gen, dtype)
     for k in range(steps):
         x = x + model(x, torch.full((shape[0],), k / steps, dtype=F64)) / steps
-    return x, gen
+    return x
 
 
 @torch.no_grad()

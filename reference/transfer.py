@@ -1,8 +1,8 @@
 """torchvision-, timm- and scikit-learn-backed references for the transfer graders, computed on the CPU.
 
-Models here are local copies of the models a grader built in the submission's process
-(the same `cvgrade.nets.transfer` factory, loaded with the handle's state dict), run in
-float64 where the library allows.
+Models here are local twins of the models a grader built in the submission's process (the
+same seeded `cvgrade.nets.transfer` factory and setup, so the same weights), run in float64
+where the library allows.
 """
 
 import numpy as np

@@ -9,7 +9,8 @@ gradients for the inputs, weights and biases equal to those of the torch layers.
 a pair `(for H, for W)`; a value that is neither, a `kernel_size`, `stride` or
 `dilation` below 1 or a negative `padding` raises a ValueError naming the parameter,
 and so does an input that is not a 4-D tensor; a kernel that does not fit in the padded
-input (an output size below 1, see `conv_output_size`) raises a ValueError.
+input (an output size below 1, see `conv_output_size`) raises a ValueError naming
+`kernel_size`.
 """
 
 import math
@@ -63,7 +64,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
 
     All arguments are ints: `size` and `kernel_size`, `stride`, `dilation` at least 1,
     `padding` at least 0 (else ValueError naming it). A result below 1 (the dilated kernel
-    does not fit in the padded input) raises ValueError.
+    does not fit in the padded input) raises ValueError naming `kernel_size`.
     """
     ### BEGIN SOLUTION
     size = _int(size, "size", 1)
@@ -71,8 +72,8 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
     padding, dilation = _int(padding, "padding", 0), _int(dilation, "dilation", 1)
     out = (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
     if out < 1:
-        raise ValueError(f"a kernel of extent {dilation * (kernel_size - 1) + 1} does not fit in a padded input of "
-                         f"size {size + 2 * padding}: output size {out}")
+        raise ValueError(f"kernel_size {kernel_size} (extent {dilation * (kernel_size - 1) + 1} with dilation "
+                         f"{dilation}) does not fit in a padded input of size {size + 2 * padding}: output size {out}")
     return out
     ### END SOLUTION
 
@@ -191,7 +192,8 @@ def max_pool2d(x: torch.Tensor, kernel_size, stride=None, padding=0, return_indi
     (B, C, OH, OW), OH and OW from `conv_output_size`. With `return_indices`, returns
     `(values, indices)`: int64 indices flattened over each unpadded (H, W) plane
     (`row·W + col`), as torch returns them; on ties, the first maximum in row-major order
-    within the window. The gradient flows to that maximum.
+    within the window. Each window's gradient flows to that maximum alone (not shared among
+    tied maxima, as `amax`'s gradient would be).
     Must not call `F.max_pool2d`, `F.max_pool2d_with_indices`, `torch.max_pool2d`,
     `torch._C._nn.max_pool2d_with_indices` or `nn.MaxPool2d` (`F.pad`, `Tensor.unfold`,
     your `im2col` are fine).
@@ -330,10 +332,11 @@ def feature_maps(model: nn.Module, x: torch.Tensor, layer_names) -> dict:
     Runs `model(x)` once, in the mode the model is in (a model in train mode normalises
     BatchNorm with the batch's statistics), under `torch.no_grad()` (no output requires
     grad), capturing each output with a forward hook. Afterwards, also when a name is
-    not a submodule (ValueError naming it) or the model raises (that exception propagates),
-    no hook is left on the model and every `training` flag is as it was. The graders name
-    modules that run once per forward pass and whose outputs no later in-place operation
-    changes. Must not call torchvision's `create_feature_extractor`.
+    not a submodule or its module does not run (ValueError naming it) or the model raises
+    (that exception propagates), no hook is left on the model and every `training` flag
+    is as it was. The graders name modules that run once per forward pass and whose
+    outputs no later in-place operation changes. Must not call torchvision's
+    `create_feature_extractor`.
     """
     ### BEGIN SOLUTION
     modules = {}

@@ -3,19 +3,22 @@ classifier-free guidance, a class-conditional time embedding, and rectified-flow
 
 Conventions shared by the samplers (ddpm_sample, ddim_sample, flow_sample):
 
-- `model(x, t)` predicts ε (a velocity for flow_sample) and is called once per step; for the
-  diffusion samplers `t` is a (B,) int64 tensor on the model's device, every entry the current
-  step. `model` is an nn.Module: the sample takes the device and dtype of its first parameter
-  (float32 on the CPU if it has none), and the schedule is cast to that dtype and device.
-- Randomness comes only from `generator` (a CPU torch.Generator; None means torch's global
-  generator), drawn in this order: x_T = torch.randn(shape, generator=generator,
-  dtype=dtype) first, then one torch.randn(shape, generator=generator, dtype=dtype) per
-  stochastic step, in the order the steps run. Each is drawn on the CPU and then moved to
-  the model's device (what diffusers' randn_tensor does with a CPU generator), so a seed
-  gives the same noise on every device. Nothing else draws from the generator.
-- Samplers run without gradients (under torch.no_grad()): the result never requires grad.
-- `shape` is a non-empty tuple of positive ints (B, ...); a bad `shape`, schedule or step
-  count raises ValueError naming the parameter.
+- `model(x, t)` predicts ε (a velocity for flow_sample) and is called exactly once per step, in
+  the order the steps run; for the diffusion samplers `t` is a (B,) int64 tensor on the model's
+  device, every entry the current step. `model` is an nn.Module: the sample takes the device and
+  dtype of its first parameter (float32 on the CPU if it has none), and the schedule, whatever
+  its dtype and device, is cast to that dtype and device: the steps compute in the sample's dtype.
+- Randomness comes only from `generator` (a CPU torch.Generator), drawn in this order:
+  x_T = torch.randn(shape, generator=generator, dtype=dtype) first, then one
+  torch.randn(shape, generator=generator, dtype=dtype) per stochastic step, in the order the
+  steps run. Each is drawn on the CPU and then moved to the model's device (what diffusers'
+  randn_tensor does with a CPU generator), so a seed gives the same noise on every device.
+  Nothing else draws from the generator. `generator=None` makes the same calls with
+  generator=None: the draws come from torch's global generator.
+- Samplers run under torch.no_grad(): the model is never called with autograd on, and the
+  result never requires grad.
+- `shape` must be a non-empty tuple of positive ints (B, ...), a schedule a 1-D floating tensor
+  (T,) and a step count an int >= 1, else ValueError naming the parameter.
 
 Each topic is graded alone, so this module does not import diffusion.py: the steps it
 needs are written here again.
@@ -77,8 +80,9 @@ def ddpm_sample(model, shape, betas: torch.Tensor, generator: torch.Generator | 
     Start from x_T = randn(shape) (the first draw); at each t call eps = model(x_t, t), predict
     x0 = (x_t − √(1−ᾱ_t) eps) / √ᾱ_t (clamped to [−1, 1] when `clip_x0`), take the posterior mean
     μ̃ = √ᾱ_{t−1} β_t/(1−ᾱ_t) · x0 + √α_t (1−ᾱ_{t−1})/(1−ᾱ_t) · x_t with ᾱ_{−1} = 1, and for t > 0
-    add √β̃_t · z, β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t) · β_t, z the next draw: T − 1 noise draws after x_T,
-    none at t = 0 (the last step returns μ̃). ᾱ_t = Π_{i≤t} (1 − β_i). Returns x_0 of `shape`.
+    add √β̃_t · z, β̃_t = (1−ᾱ_{t−1})/(1−ᾱ_t) · β_t, z the next draw; none at t = 0 (the last step
+    returns μ̃): T draws in all, x_T and then one per t > 0. ᾱ_t = Π_{i≤t} (1 − β_i).
+    `betas` is a 1-D floating tensor (T,). Returns x_0 of `shape`.
     """
     ### BEGIN SOLUTION
     shape = _check_shape(shape)
@@ -110,8 +114,8 @@ def ddpm_sample(model, shape, betas: torch.Tensor, generator: torch.Generator | 
 def ddim_timesteps(T: int, num_inference_steps: int) -> torch.Tensor:
     """diffusers' "leading" spacing: arange(0, n) · (T // n), descending, as a (n,) int64 CPU tensor.
 
-    n = num_inference_steps; T >= 1 and 1 <= n <= T, else ValueError. ddim_timesteps(1000, 4)
-    is [750, 500, 250, 0].
+    n = num_inference_steps. T and n must be ints with 1 <= n <= T, else ValueError naming the
+    parameter. ddim_timesteps(1000, 4) is [750, 500, 250, 0].
     """
     ### BEGIN SOLUTION
     _check_int("T", T, 1)
@@ -129,9 +133,13 @@ def ddim_sample(model, shape, alphas_cumprod: torch.Tensor, num_inference_steps:
     Start from x_T = randn(shape); for each t with t_prev the next timestep (−1 after the last,
     where ᾱ_prev = 1) call eps = model(x_t, t), predict x0 = (x_t − √(1−ᾱ_t) eps) / √ᾱ_t (no
     clipping) and step to x_prev = √ᾱ_prev · x0 + √(1 − ᾱ_prev − σ²) · eps + σ · z with
-    σ = eta · √((1−ᾱ_prev)/(1−ᾱ_t)) · √(1 − ᾱ_t/ᾱ_prev). eta = 0 is deterministic (no draws after
-    x_T); with eta > 0 every step draws its z, the last one too (where σ = 0), as diffusers'
-    DDIMScheduler.step does. eta >= 0, else ValueError. Returns x_0 of `shape`.
+    σ = eta · √((1−ᾱ_prev)/(1−ᾱ_t)) · √(1 − ᾱ_t/ᾱ_prev).
+
+    Draws: with eta = 0 the sampler is deterministic and x_T is the only draw. With eta > 0
+    EVERY step draws its z, the last step too, where ᾱ_prev = 1 makes σ = 0 (z is drawn and
+    multiplied by 0), as diffusers' DDIMScheduler.step does whenever eta > 0: 1 + n draws in all
+    for n = num_inference_steps. `alphas_cumprod` is a 1-D floating tensor (T,) and eta >= 0,
+    else ValueError naming the parameter. Returns x_0 of `shape`.
     """
     ### BEGIN SOLUTION
     shape = _check_shape(shape)
@@ -165,7 +173,8 @@ def drop_labels(labels: torch.Tensor, p: float, null_label: int,
     Each label becomes `null_label` where torch.rand(labels.shape, generator=generator) < p (one
     draw, on the CPU, in the default float32): p = 0 keeps every label, p = 1 drops them all.
     Returns a new tensor of the labels' shape, dtype and device. `labels` must be an integer
-    tensor, p a number in [0, 1] and null_label an int, else ValueError.
+    tensor of any shape, p a number in [0, 1] and null_label an int, else ValueError naming the
+    parameter.
     """
     ### BEGIN SOLUTION
     if type(labels) is not torch.Tensor or labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
@@ -186,7 +195,7 @@ def guided_eps(model, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor, nu
     ONE batched forward model([x, x], [t, t], [labels, null]) (concatenated along the batch,
     the conditional half first, null a (B,) tensor filled with null_label); its first B rows are
     eps_c, the last B rows eps_u. scale = 0 gives eps_u, scale = 1 gives eps_c. `t` and `labels`
-    must be (B,) tensors, else ValueError.
+    must be (B,) tensors, else ValueError naming the parameter, raised before the model is called.
     """
     ### BEGIN SOLUTION
     batch = x.shape[0]
@@ -205,13 +214,14 @@ class ClassConditionalEmbedding(nn.Module):
     `__init__(num_classes, dim)`: `time_mlp` = nn.Sequential(nn.Linear(dim, 4·dim), nn.SiLU(),
     nn.Linear(4·dim, dim)) and `label_embedding` = nn.Embedding(num_classes + 1, dim), whose row
     `num_classes` is the null label ("no class", for classifier-free guidance). dim must be an
-    even int >= 4 and num_classes an int >= 1, else ValueError.
+    even int >= 4 and num_classes an int >= 1, else ValueError naming the parameter.
 
     `forward(t, labels) -> (B, dim)`: time_mlp(emb(t)) + label_embedding(labels), where emb is
     the sinusoidal embedding of the diffusion topic, [sin(t·f), cos(t·f)] with
     f_i = exp(−ln(10000) · i/(dim/2 − 1)), i < dim/2, computed in the dtype and on the device of
-    the module's parameters. `t` is a (B,) tensor of (possibly fractional) steps, `labels` a (B,)
-    integer tensor with values in [0, num_classes], else ValueError.
+    the module's parameters and fed to time_mlp. `t` is a (B,) tensor of (possibly fractional)
+    steps, `labels` a (B,) integer tensor with values in [0, num_classes], else ValueError naming
+    the parameter.
     """
 
     def __init__(self, num_classes: int, dim: int):
@@ -249,8 +259,9 @@ def flow_sample(model, shape, steps: int, generator: torch.Generator | None = No
     """Rectified-flow sampling: Euler steps of dx/dt = model(x, t) from noise at t = 0 to data at t = 1.
 
     Start from x_0 = randn(shape) (the only draw); for k = 0, …, steps − 1 set t_k = k/steps, a (B,)
-    tensor of the sample's dtype and device, and step x ← x + (1/steps) · model(x, t_k). steps must be
-    an int >= 1, else ValueError. Returns x at t = 1, of `shape`.
+    tensor of the sample's dtype and device, and step x ← x + (1/steps) · model(x, t_k): `steps` calls,
+    the last at t = (steps − 1)/steps. steps must be an int >= 1, else ValueError naming it. Returns x
+    at t = 1, of `shape`.
     """
     ### BEGIN SOLUTION
     shape = _check_shape(shape)

@@ -21,6 +21,12 @@ def _check_positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be an int >= 1, got {value!r}")
 
 
+def _check_number(name: str, value, positive: bool) -> None:
+    """value must be an int or float that is > 0 (positive) or >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (value > 0 if positive else value >= 0):
+        raise ValueError(f"{name} must be a number {'>' if positive else '>='} 0, got {value!r}")
+
+
 def _check_channels(name: str, values, positive: bool = False) -> tuple[float, float, float]:
     try:
         numbers = tuple(float(v) for v in values)
@@ -34,6 +40,7 @@ def _check_channels(name: str, values, positive: bool = False) -> tuple[float, f
 
 
 def _check_prefixes(name: str, prefixes) -> tuple[str, ...]:
+    """The prefixes as a tuple for str.startswith; a single str is one prefix."""
     if isinstance(prefixes, str):
         return (prefixes,)
     if not isinstance(prefixes, (list, tuple)) or not all(isinstance(p, str) for p in prefixes):
@@ -41,48 +48,16 @@ def _check_prefixes(name: str, prefixes) -> tuple[str, ...]:
     return tuple(prefixes)
 
 
-def _check_non_negative(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-
-
 # -- preprocessing -------------------------------------------------------------
-
-def _resized_shape(height: int, width: int, size: int) -> tuple[int, int]:
-    """(height, width) with the shorter side `size` and the longer int(size · long / short)."""
-    if height <= width:
-        return size, int(size * width / height)
-    return int(size * height / width), size
-
-
-def _resize_matrix(n_in: int, n_out: int, device) -> torch.Tensor:
-    """(n_out, n_in) float64 weights of an antialiased bilinear resize along one axis.
-
-    Output pixel i samples the input at c_i = (i + ½) · n_in/n_out with the triangle filter
-    w_ij ∝ max(0, 1 − |j + ½ − c_i| / s), s = max(n_in/n_out, 1), each row normalised to sum 1.
-    Widening the filter by the downscale factor s averages every input pixel into the result.
-    """
-    scale = n_in / n_out
-    support = max(scale, 1.0)
-    centres = (torch.arange(n_out, dtype=torch.float64, device=device) + 0.5) * scale
-    pixels = torch.arange(n_in, dtype=torch.float64, device=device) + 0.5
-    weights = (1 - (pixels[None, :] - centres[:, None]).abs() / support).clamp(min=0)
-    return weights / weights.sum(dim=1, keepdim=True)
-
-
-def _centre_crop(image: torch.Tensor, crop: int) -> torch.Tensor:
-    """The central crop×crop window of a (C, H, W) image; offsets round((H − crop)/2) with Python's round."""
-    height, width = image.shape[-2:]
-    top, left = round((height - crop) / 2), round((width - crop) / 2)
-    return image[:, top:top + crop, left:left + crop]
-
 
 def imagenet_preprocess(image, size: int = 256, crop: int = 224, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
     """uint8 (H, W, 3) RGB image (np.ndarray or tensor) -> float32 (3, crop, crop) network input.
 
     1. Resize so the shorter side is `size` and the longer int(size · long / short), with an
-       antialiased bilinear filter (each output pixel averages the input under a triangle as
-       wide as the downscale factor, at least one pixel), rounded back to uint8 levels.
+       antialiased bilinear filter, rounded back to uint8 levels. Along each axis (n_in pixels
+       to n_out, scale s = n_in / n_out) output pixel i is centred at c_i = (i + ½)·s in input
+       coordinates and averages the input pixels j with weights ∝ max(0, 1 − |j + ½ − c_i| / max(s, 1)),
+       normalised to sum 1: a triangle as wide as the downscale factor, at least one pixel.
     2. Centre crop crop × crop: top = round((H' − crop) / 2), left = round((W' − crop) / 2) with
        Python's round (halves go to the even integer), as torchvision crops.
     3. Scale to [0, 1] (divide by 255), then normalise each channel: (x − mean) / std.
@@ -104,38 +79,31 @@ def imagenet_preprocess(image, size: int = 256, crop: int = 224, mean=IMAGENET_M
     _check_positive_int("crop", crop)
     if crop > size:
         raise ValueError(f"crop must be <= size = {size}, got {crop}")
-    mean = _check_channels("mean", mean)
-    std = _check_channels("std", std, positive=True)
+    mean = torch.tensor(_check_channels("mean", mean), dtype=torch.float64, device=image.device)[:, None, None]
+    std = torch.tensor(_check_channels("std", std, positive=True), dtype=torch.float64, device=image.device)[:, None, None]
+
+    def resize_weights(n_in: int, n_out: int) -> torch.Tensor:
+        """(n_out, n_in) float64 weights of the antialiased bilinear resize along one axis."""
+        scale = n_in / n_out
+        centres = (torch.arange(n_out, dtype=torch.float64, device=image.device) + 0.5) * scale
+        pixels = torch.arange(n_in, dtype=torch.float64, device=image.device) + 0.5
+        weights = (1 - (pixels[None, :] - centres[:, None]).abs() / max(scale, 1.0)).clamp(min=0)
+        return weights / weights.sum(dim=1, keepdim=True)
+
     height, width = image.shape[:2]
-    new_height, new_width = _resized_shape(height, width, size)
-    pixels = image.permute(2, 0, 1).to(torch.float64)
-    rows = _resize_matrix(height, new_height, image.device)
-    cols = _resize_matrix(width, new_width, image.device)
-    resized = (rows @ pixels @ cols.T).round().clamp(0, 255)
-    scaled = _centre_crop(resized, crop) / 255
-    mean_t = torch.tensor(mean, dtype=torch.float64, device=image.device)[:, None, None]
-    std_t = torch.tensor(std, dtype=torch.float64, device=image.device)[:, None, None]
-    return ((scaled - mean_t) / std_t).to(torch.float32)
+    if height <= width:
+        new_height, new_width = size, int(size * width / height)
+    else:
+        new_height, new_width = int(size * height / width), size
+    levels = image.permute(2, 0, 1).to(torch.float64)
+    resized = (resize_weights(height, new_height) @ levels @ resize_weights(width, new_width).T).round().clamp(0, 255)
+    top, left = round((new_height - crop) / 2), round((new_width - crop) / 2)
+    cropped = resized[:, top:top + crop, left:left + crop]
+    return ((cropped / 255 - mean) / std).to(torch.float32)
     ### END SOLUTION
 
 
 # -- the model -----------------------------------------------------------------
-
-def _classifier_slot(model: nn.Module) -> tuple[nn.Module, str]:
-    """(module holding the final nn.Linear, its attribute name) by the rule of replace_classifier."""
-    if hasattr(model, "fc"):
-        owner, key = model, "fc"
-    elif isinstance(getattr(model, "classifier", None), nn.Sequential) and len(model.classifier):
-        owner, key = model.classifier, str(len(model.classifier) - 1)
-    elif hasattr(model, "head"):
-        owner, key = model, "head"
-    else:
-        raise ValueError(f"model must be a torchvision ResNet (fc), VGG / AlexNet / MobileNet (classifier[-1]) "
-                         f"or a timm ViT (head), got a {type(model).__name__}")
-    if not isinstance(getattr(owner, key), nn.Linear):
-        raise ValueError(f"model's classifier {key} must be an nn.Linear, got {type(getattr(owner, key)).__name__}")
-    return owner, key
-
 
 def replace_classifier(model: nn.Module, num_classes: int) -> nn.Module:
     """Replace the model's final nn.Linear by a fresh nn.Linear(in_features, num_classes); return the model.
@@ -143,20 +111,27 @@ def replace_classifier(model: nn.Module, num_classes: int) -> nn.Module:
     The final layer is `model.fc` (torchvision ResNet), else `model.classifier[-1]` when
     `model.classifier` is an nn.Sequential (torchvision VGG, AlexNet, MobileNet), else
     `model.head` (timm ViT), checked in this order. The new layer has a bias, keeps the old
-    layer's in_features, device and dtype, is trainable, and starts from nn.Linear's default
-    initialisation; every other parameter and buffer is left as it was. A model with none of
-    these layers, or whose layer there is not an nn.Linear: ValueError naming model.
-    num_classes < 1: ValueError.
+    layer's in_features, device and dtype, is trainable (also in a frozen model), and starts
+    from nn.Linear's default initialisation; every other module, parameter (requires_grad
+    included) and buffer is left as it was. The model is changed in place and returned. A model
+    with none of these layers, or whose layer there is not an nn.Linear: ValueError naming
+    model. num_classes < 1: ValueError.
     """
     ### BEGIN SOLUTION
     _check_positive_int("num_classes", num_classes)
-    owner, key = _classifier_slot(model)
-    old = getattr(owner, key)
-    new = nn.Linear(old.in_features, num_classes, device=old.weight.device, dtype=old.weight.dtype)
-    if isinstance(owner, nn.Sequential):
-        owner[int(key)] = new
+    if hasattr(model, "fc"):
+        owner, key = model, "fc"
+    elif isinstance(getattr(model, "classifier", None), nn.Sequential) and len(model.classifier):
+        owner, key = model.classifier, str(len(model.classifier) - 1)  # a Sequential names its layers "0", "1", ...
+    elif hasattr(model, "head"):
+        owner, key = model, "head"
     else:
-        setattr(owner, key, new)
+        raise ValueError(f"model must be a torchvision ResNet (fc), VGG / AlexNet / MobileNet (classifier[-1]) "
+                         f"or a timm ViT (head), got a {type(model).__name__}")
+    old = getattr(owner, key)
+    if not isinstance(old, nn.Linear):
+        raise ValueError(f"model's classifier {key} must be an nn.Linear, got {type(old).__name__}")
+    setattr(owner, key, nn.Linear(old.in_features, num_classes, device=old.weight.device, dtype=old.weight.dtype))
     return model
     ### END SOLUTION
 
@@ -203,10 +178,9 @@ def parameter_groups(model: nn.Module, head_prefixes, base_lr: float, backbone_l
     """
     ### BEGIN SOLUTION
     prefixes = _check_prefixes("head_prefixes", head_prefixes)
-    if isinstance(base_lr, bool) or not isinstance(base_lr, (int, float)) or not base_lr > 0:
-        raise ValueError(f"base_lr must be a number > 0, got {base_lr!r}")
-    _check_non_negative("backbone_lr_scale", backbone_lr_scale)
-    _check_non_negative("weight_decay", weight_decay)
+    _check_number("base_lr", base_lr, positive=True)
+    _check_number("backbone_lr_scale", backbone_lr_scale, positive=False)
+    _check_number("weight_decay", weight_decay, positive=False)
     buckets = {(part, decay): [] for part in ("backbone", "head") for decay in (True, False)}
     for name, param in model.named_parameters():
         if param.requires_grad:
@@ -263,7 +237,7 @@ def topk_accuracy(logits: torch.Tensor, targets: torch.Tensor, ks=(1, 5)) -> dic
         raise ValueError(f"targets must lie in [0, {classes - 1}], got values in "
                          f"[{int(targets.min())}, {int(targets.max())}]")
     for k in ks:
-        _check_positive_int("ks", k)
+        _check_positive_int("each k in ks", k)
     target_logits = logits.gather(1, targets.long()[:, None])
     rivals = (logits >= target_logits).sum(dim=1) - 1  # other classes at least as large as the target
     return {k: int((rivals < k).sum()) / n for k in ks}

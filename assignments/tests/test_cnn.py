@@ -16,8 +16,8 @@ def test_conv_output_size_examples():
     assert got == 5, f"with dilation 2 a 3-tap kernel spans 2·(3-1)+1 = 5 pixels, so expected 5, got {got}"
     # floor, not ceil: windows that would hang over the edge are dropped
     assert cnn.conv_output_size(10, 3, stride=3) == 3, "(10 - 3) / 3 = 2.33 rounds down to 2, plus 1: 3"
-    with pytest.raises(ValueError):
-        cnn.conv_output_size(4, 5)  # the kernel does not fit
+    with pytest.raises(ValueError, match="kernel_size"):
+        cnn.conv_output_size(4, 5)  # the kernel does not fit: a ValueError that names kernel_size
 
 
 def test_im2col_of_a_3x3_image():

@@ -86,6 +86,16 @@ def test_ddim_sample_with_the_true_noise_and_eta_0():
     assert torch.equal(generator.get_state(), expected.get_state()), "with eta = 0 the only draw is x_T"
 
 
+def test_ddim_sample_with_eta_draws_noise_at_every_step():
+    generator = torch.Generator().manual_seed(6)
+    sampling.ddim_sample(Recorder(true_eps(ABAR, 0.0)), SHAPE, ABAR, 5, eta=0.5, generator=generator)
+    expected = torch.Generator().manual_seed(6)
+    for _ in range(1 + 5):
+        torch.randn(SHAPE, generator=expected, dtype=torch.float64)
+    assert torch.equal(generator.get_state(), expected.get_state()), \
+        "with eta > 0 ddim_sample draws x_T, then one z per step, the last step too (as DDIMScheduler.step): 1 + 5 draws"
+
+
 def test_drop_labels_rule():
     labels = torch.arange(8)
     kept = sampling.drop_labels(labels, 0.0, 99, generator=torch.Generator().manual_seed(0))

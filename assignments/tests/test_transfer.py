@@ -113,7 +113,8 @@ def test_replace_classifier_swaps_the_final_linear(model_class, head):
     for key, value in before.items():
         if not key.startswith(head + "."):
             assert torch.equal(model.state_dict()[key], value), f"{key} changed, only the head may"
-    assert model.eval()(torch.zeros(2, 3, 8, 8, dtype=torch.float64)).shape == (2, 3)
+    logits = model.eval()(torch.zeros(2, 3, 8, 8, dtype=torch.float64))
+    assert logits.shape == (2, 3), f"the model should now output 3 logits per image, got shape {tuple(logits.shape)}"
 
 
 def test_replace_classifier_rejects_unknown_models():
@@ -128,7 +129,8 @@ def test_freeze_counts_and_prefixes():
     trainable, frozen = transfer.freeze(model, ["fc"])
     assert (trainable, frozen) == (4 * 10 + 10, 108 + 8 + 144 + 8), \
         f"fc has 50 elements, the rest 268: expected (50, 268), got {(trainable, frozen)}"
-    assert not model.bn1.weight.requires_grad and model.fc.bias.requires_grad
+    assert not model.bn1.weight.requires_grad and model.fc.bias.requires_grad, \
+        "freeze(model, ['fc']) should freeze bn1.weight and leave fc.bias trainable"
     transfer.freeze(model, ["bn1"])
     flags = {name: p.requires_grad for name, p in model.named_parameters()}
     assert flags == {name: name.startswith("bn1") for name in flags}, \
@@ -155,13 +157,34 @@ def test_parameter_groups_order_lrs_and_decay():
 
 # -- train_step --------------------------------------------------------------------------
 
+class PlainSGD:
+    """The two methods train_step needs of an optimizer, written out (torch.optim's first use costs seconds):
+    zero_grad(set_to_none=True), and step(): p <- p - lr * (grad + weight_decay * p) for each p with a gradient."""
+
+    def __init__(self, params, lr, weight_decay):
+        self.params, self.lr, self.weight_decay = list(params), lr, weight_decay
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p -= self.lr * (p.grad + self.weight_decay * p)
+
+
 def test_train_step_leaves_frozen_parameters_alone():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)).eval()
     model[0].requires_grad_(False)
     model[0].weight.grad = torch.ones_like(model[0].weight)  # a stale gradient from before it was frozen
     frozen = model[0].weight.clone()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=0.1, weight_decay=0.1)
+    optimizer = PlainSGD(model.parameters(), lr=0.1, weight_decay=0.1)
     inputs, targets = torch.randn(6, 4), torch.tensor([0, 1, 2, 0, 1, 2])
     with torch.no_grad():
         expected_loss = nn.functional.cross_entropy(model.train()(inputs), targets).item()

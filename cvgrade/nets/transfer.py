@@ -1,30 +1,41 @@
 """Small trusted models, optimizers and a parameter probe that the transfer graders build inside the submission's process.
 
-The models are the real torchvision and timm classes (`ResNet`, `VGG`, `AlexNet`,
-`MobileNetV3`, `VisionTransformer`) with their layer names and classifier layouts,
-at a fraction of the width: torchvision's VGG and AlexNet hard-code 4096-wide
-classifiers (over 50M parameters), so those shells are built on the meta device and
-every submodule is then replaced by a narrow one on the CPU; the ResNet is assembled
-by torchvision's own `_make_layer`. Weights are random,
-drawn from `seed` without touching the global RNG. Nothing is downloaded.
+The models are the real torchvision and timm classes (`ResNet`, `VGG`, `MobileNetV3`,
+`VisionTransformer`) with their layer names and classifier layouts,
+at a fraction of the width, for 16 × 16 images: torchvision's VGG hard-codes
+a 4096-wide classifier (over 100M parameters), so its shell is built on the meta
+device and every submodule is then replaced by a narrow one on the CPU; the
+ResNet is assembled by torchvision's own `_make_layer`. Weights are random, drawn
+from `seed` without touching the caller's RNG, so two builds with the same arguments
+are identical: a grader builds the same model in its own process to know what the
+submission's copy holds. Nothing is downloaded.
 """
 
 import torch
 from timm.models.vision_transformer import VisionTransformer
 from torch import nn
-from torchvision.models import AlexNet, MobileNetV3, ResNet, VGG, mobilenet_v3_small
+from torchvision.models import ResNet, VGG
+from torchvision.models.mobilenetv3 import InvertedResidualConfig, MobileNetV3
 from torchvision.models.resnet import BasicBlock
 from torchvision.models.vgg import make_layers
 
-IMAGE_SIZE = 32  # every model here takes (B, 3, 32, 32) images
+IMAGE_SIZE = 16  # every model here takes (B, 3, 16, 16) images
 
 
 def _seeded(build):
-    """Call `build()` with torch's CPU RNG seeded, restoring the caller's RNG state afterwards."""
+    """Call `build()` with torch's CPU generator seeded, restoring the caller's generator state afterwards.
+
+    The generator itself is reseeded: torch.manual_seed would also queue a lazy seeding of every
+    accelerator backend, with a recorded stack trace, on each build.
+    """
     def factory(*args, seed: int = 0, **kwargs):
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        generator = torch.default_generator
+        state = generator.get_state()
+        generator.manual_seed(seed)
+        try:
             model = build(*args, **kwargs)
+        finally:
+            generator.set_state(state)
         _check_materialised(model)
         return model
     factory.__doc__, factory.__name__ = build.__doc__, build.__name__
@@ -38,7 +49,7 @@ def _check_materialised(model: nn.Module) -> None:
 
 
 @_seeded
-def tiny_resnet(num_classes: int = 10, width: int = 8) -> ResNet:
+def tiny_resnet(num_classes: int = 10, width: int = 4) -> ResNet:
     """torchvision ResNet-10 layout (conv1, bn1, relu, maxpool, layer1-4 of one BasicBlock each, avgpool, fc)
     with widths width, 2·width, 4·width, 8·width; fc is Linear(8·width, num_classes).
 
@@ -79,36 +90,51 @@ def tiny_vgg(num_classes: int = 10, width: int = 8) -> VGG:
 
 
 @_seeded
-def tiny_alexnet(num_classes: int = 10, width: int = 8) -> AlexNet:
-    """torchvision AlexNet with two conv-ReLU-maxpool stages, a 2×2 average pool and AlexNet's
-    classifier layout Dropout-Linear-ReLU-Dropout-Linear-ReLU-Linear at hidden width 4·width."""
-    with torch.device("meta"):
-        net = AlexNet(num_classes=num_classes)
-    net.features = nn.Sequential(
-        nn.Conv2d(3, width, 5, stride=2, padding=2), nn.ReLU(True), nn.MaxPool2d(2),
-        nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(True), nn.MaxPool2d(2))
-    net.avgpool = nn.AdaptiveAvgPool2d((2, 2))
-    hidden = 4 * width
-    net.classifier = nn.Sequential(
-        nn.Dropout(), nn.Linear(2 * width * 4, hidden), nn.ReLU(True),
-        nn.Dropout(), nn.Linear(hidden, hidden), nn.ReLU(True),
-        nn.Linear(hidden, num_classes))
-    return net
+def tiny_mobilenet(num_classes: int = 10) -> MobileNetV3:
+    """torchvision MobileNetV3 with two inverted residual blocks (8 -> 8 with squeeze-excitation and ReLU,
+    8 -> 16 with Hardswish, both stride 2) and MobileNet's classifier layout Linear(96, 32), Hardswish,
+    Dropout, Linear(32, num_classes)."""
+    blocks = [InvertedResidualConfig(8, 3, 8, 8, True, "RE", 2, 1, 1.0),
+              InvertedResidualConfig(8, 3, 24, 16, False, "HS", 2, 1, 1.0)]
+    return MobileNetV3(blocks, last_channel=32, num_classes=num_classes)
 
 
 @_seeded
-def small_mobilenet(num_classes: int = 10) -> MobileNetV3:
-    """torchvision mobilenet_v3_small(weights=None) at width_mult 0.25: classifier
-    Linear(144, 256), Hardswish, Dropout, Linear(256, num_classes)."""
-    return mobilenet_v3_small(weights=None, num_classes=num_classes, width_mult=0.25)
-
-
-@_seeded
-def tiny_vit(num_classes: int = 10, embed_dim: int = 32, depth: int = 2) -> VisionTransformer:
-    """timm VisionTransformer for 32×32 images: 8×8 patches, `depth` blocks of width `embed_dim`,
+def tiny_vit(num_classes: int = 10, embed_dim: int = 16, depth: int = 2) -> VisionTransformer:
+    """timm VisionTransformer for 16×16 images: 4×4 patches, `depth` blocks of width `embed_dim`,
     2 heads, class token, head Linear(embed_dim, num_classes)."""
-    return VisionTransformer(img_size=IMAGE_SIZE, patch_size=8, embed_dim=embed_dim, depth=depth, num_heads=2,
+    return VisionTransformer(img_size=IMAGE_SIZE, patch_size=4, embed_dim=embed_dim, depth=depth, num_heads=2,
                              num_classes=num_classes)
+
+
+def prepared(factory: str, *, dtype: torch.dtype = torch.float32, device="cpu", trainable=None,
+             values_seed: int | None = None, grads_seed: int | None = None, train: bool = True,
+             **settings) -> nn.Module:
+    """The model `factory(**settings)` of this module set up for a grading case, in one request.
+
+    In this order: moved to `device` and `dtype`; with `values_seed`, every parameter overwritten by
+    its own N(0, 1) draws, so that no two are equal; requires_grad True exactly for the parameter
+    names in `trainable` (None: all); with `grads_seed`, a stale N(0, 1) gradient on every
+    parameter, frozen ones too; train or eval mode. Draws are float64 on the CPU, then cast and moved,
+    so the same call gives the same model on any device.
+    """
+    model = globals()[factory](**settings).to(device=device, dtype=dtype)
+    with torch.no_grad():
+        for p, values in zip(model.parameters(), _draws(model, values_seed)):
+            p.copy_(values)
+    for name, p in model.named_parameters():
+        p.requires_grad_(trainable is None or name in trainable)
+    for p, grad in zip(model.parameters(), _draws(model, grads_seed)):
+        p.grad = grad.to(p.device, p.dtype)
+    return model.train(train)
+
+
+def _draws(model: nn.Module, seed: int | None) -> list[torch.Tensor]:
+    """One float64 N(0, 1) tensor per parameter, shaped like it, from `seed` (none when seed is None)."""
+    if seed is None:
+        return []
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randn(p.shape, generator=generator, dtype=torch.float64) for p in model.parameters()]
 
 
 def optimizer(model: nn.Module, kind: str, **settings) -> torch.optim.Optimizer:
@@ -118,7 +144,7 @@ def optimizer(model: nn.Module, kind: str, **settings) -> torch.optim.Optimizer:
 
 
 class Probe:
-    """Reads and sets per-parameter state of a model that graders cannot reach as plain data."""
+    """Reads per-parameter and per-module state of a model that graders cannot reach as plain data."""
 
     def __init__(self, model: nn.Module):
         self.model = model
@@ -130,22 +156,3 @@ class Probe:
     def training(self) -> dict[str, bool]:
         """The training flag of every module, by name ("" is the model itself)."""
         return {name: m.training for name, m in self.model.named_modules()}
-
-    def set_trainable(self, names: list[str]) -> None:
-        """requires_grad = True exactly for the parameters named in `names`."""
-        wanted = set(names)
-        for name, p in self.model.named_parameters():
-            p.requires_grad_(name in wanted)
-
-    def fill_grads(self, seed: int) -> None:
-        """Give every parameter (frozen ones too) a stale gradient drawn from N(0, 1) with `seed`."""
-        generator = torch.Generator().manual_seed(seed)
-        for p in self.model.parameters():
-            p.grad = torch.randn(p.shape, generator=generator, dtype=torch.float64).to(p.device, p.dtype)
-
-    def distinct_values(self, seed: int) -> None:
-        """Overwrite every parameter with its own N(0, 1) draws from `seed`, so that no two are equal."""
-        generator = torch.Generator().manual_seed(seed)
-        with torch.no_grad():
-            for p in self.model.parameters():
-                p.copy_(torch.randn(p.shape, generator=generator, dtype=torch.float64))

@@ -1,5 +1,6 @@
 """ddpm_sample and ddim_sample compute ᾱ and every step coefficient in float64, then round them once to the
-sample's dtype (instead of computing the schedule in that dtype)."""
+sample's dtype (instead of computing the schedule in that dtype); ClassConditionalEmbedding computes its sinusoid
+in float64 and rounds it once (the farthest a correct float32 sinusoid lies from diffusers' float32 one)."""
 
 
 def _coefficients_ddpm(betas, t):
@@ -52,3 +53,27 @@ def ddim_sample(model, shape, alphas_cumprod, num_inference_steps, eta=0.0, gene
             if eta > 0:
                 x = x + sigma * _randn(shape, generator, dtype, device)
     return x
+
+
+class ClassConditionalEmbedding(nn.Module):
+    def __init__(self, num_classes, dim):
+        super().__init__()
+        _check_int("num_classes", num_classes, 1)
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 4 or dim % 2:
+            raise ValueError(f"dim must be an even int >= 4, got {dim!r}")
+        self.num_classes, self.dim = num_classes, dim
+        self.time_mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.SiLU(), nn.Linear(4 * dim, dim))
+        self.label_embedding = nn.Embedding(num_classes + 1, dim)
+
+    def forward(self, t, labels):
+        if type(t) is not torch.Tensor or t.ndim != 1:
+            raise ValueError(f"t must be a (B,) tensor, got {t!r}")
+        _check_batch_vector("labels", labels, len(t))
+        if labels.is_floating_point() or int(labels.min()) < 0 or int(labels.max()) > self.num_classes:
+            raise ValueError(f"labels must be integers in [0, {self.num_classes}], got {labels}")
+        weight = self.time_mlp[0].weight
+        half = self.dim // 2
+        freqs = torch.exp(-math.log(10000) * torch.linspace(0, 1, half, dtype=torch.float64))
+        angles = t.detach().cpu().double()[:, None] * freqs[None, :]
+        emb = torch.cat([angles.sin(), angles.cos()], dim=-1).to(device=weight.device, dtype=weight.dtype)
+        return self.time_mlp(emb) + self.label_embedding(labels)

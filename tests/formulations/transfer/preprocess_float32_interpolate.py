@@ -14,10 +14,13 @@ def imagenet_preprocess(image, size=256, crop=224, mean=IMAGENET_MEAN, std=IMAGE
     if crop > size:
         raise ValueError("crop must be <= size")
     mean, std = _check_channels("mean", mean), _check_channels("std", std, positive=True)
-    new_size = _resized_shape(image.shape[0], image.shape[1], size)
+    height, width = image.shape[:2]
+    short, long = min(height, width), max(height, width)
+    new_size = (size, int(size * long / short)) if height <= width else (int(size * long / short), size)
     levels = image.permute(2, 0, 1)[None].to(torch.float32)
     resized = F.interpolate(levels, size=new_size, mode="bilinear", antialias=True, align_corners=False)[0]
-    cropped = _centre_crop(resized.round().clamp(0, 255), crop)
+    top, left = round((new_size[0] - crop) / 2), round((new_size[1] - crop) / 2)
+    cropped = resized.round().clamp(0, 255)[:, top:top + crop, left:left + crop]
     mean_t = 255 * torch.tensor(mean, dtype=torch.float32, device=image.device)[:, None, None]
     std_t = 255 * torch.tensor(std, dtype=torch.float32, device=image.device)[:, None, None]
     return (cropped - mean_t) / std_t

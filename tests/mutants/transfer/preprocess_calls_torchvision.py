@@ -1,4 +1,4 @@
-"""imagenet_preprocess resizes with torchvision.transforms.v2.functional.resize, the library it is graded against."""
+"""imagenet_preprocess resizes and crops with torchvision.transforms.v2.functional, the library it is graded against."""
 
 from torchvision.transforms.v2 import functional as TF
 
@@ -13,8 +13,8 @@ def imagenet_preprocess(image, size=256, crop=224, mean=IMAGENET_MEAN, std=IMAGE
     if crop > size:
         raise ValueError("crop must be <= size")
     mean, std = _check_channels("mean", mean), _check_channels("std", std, positive=True)
-    resized = TF.resize(image.permute(2, 0, 1), [size], antialias=True).to(torch.float64)
-    scaled = _centre_crop(resized, crop) / 255
+    resized = TF.resize(image.permute(2, 0, 1), [size], antialias=True)
+    scaled = TF.center_crop(resized, [crop]).to(torch.float64) / 255
     mean_t = torch.tensor(mean, dtype=torch.float64, device=image.device)[:, None, None]
     std_t = torch.tensor(std, dtype=torch.float64, device=image.device)[:, None, None]
     return ((scaled - mean_t) / std_t).to(torch.float32)

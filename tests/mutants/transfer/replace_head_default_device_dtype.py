@@ -3,10 +3,15 @@
 
 def replace_classifier(model, num_classes):
     _check_positive_int("num_classes", num_classes)
-    owner, key = _classifier_slot(model)
-    new = nn.Linear(getattr(owner, key).in_features, num_classes)
-    if isinstance(owner, nn.Sequential):
-        owner[int(key)] = new
+    if hasattr(model, "fc"):
+        owner, key = model, "fc"
+    elif isinstance(getattr(model, "classifier", None), nn.Sequential):
+        owner, key = model.classifier, str(len(model.classifier) - 1)
+    elif hasattr(model, "head"):
+        owner, key = model, "head"
     else:
-        setattr(owner, key, new)
+        raise ValueError("model must be a ResNet, VGG, AlexNet, MobileNet or ViT")
+    if not isinstance(getattr(owner, key), nn.Linear):
+        raise ValueError("model's classifier must be an nn.Linear")
+    setattr(owner, key, nn.Linear(getattr(owner, key).in_features, num_classes))
     return model

@@ -3,12 +3,15 @@
 
 def replace_classifier(model, num_classes):
     _check_positive_int("num_classes", num_classes)
-    owner, key = _classifier_slot(model)
-    if isinstance(owner, nn.Sequential):
-        first = next(m for m in owner if isinstance(m, nn.Linear))
-        model.classifier = nn.Linear(first.in_features, num_classes, device=first.weight.device,
-                                     dtype=first.weight.dtype)
+    if hasattr(model, "fc"):
+        key, old = "fc", model.fc
+    elif isinstance(getattr(model, "classifier", None), nn.Sequential):
+        key, old = "classifier", next(m for m in model.classifier if isinstance(m, nn.Linear))
+    elif hasattr(model, "head"):
+        key, old = "head", model.head
     else:
-        old = getattr(owner, key)
-        setattr(owner, key, nn.Linear(old.in_features, num_classes, device=old.weight.device, dtype=old.weight.dtype))
+        raise ValueError("model must be a ResNet, VGG, AlexNet, MobileNet or ViT")
+    if not isinstance(old, nn.Linear):
+        raise ValueError("model's classifier must be an nn.Linear")
+    setattr(model, key, nn.Linear(old.in_features, num_classes, device=old.weight.device, dtype=old.weight.dtype))
     return model
