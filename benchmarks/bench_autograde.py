@@ -41,13 +41,13 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cvgrade import course as course_mod  # noqa: E402
-from cvgrade import grading  # noqa: E402
-from cvgrade.autograde import autograde  # noqa: E402
-from cvgrade.dask_pool import DaskPool  # noqa: E402
-from cvgrade.demo import sample_source  # noqa: E402
-from cvgrade.release import strip_solutions  # noqa: E402
-from cvgrade.workers import WorkerPool  # noqa: E402
+from cvgrade.harness import grading  # noqa: E402
+from cvgrade.harness.dask_pool import DaskPool  # noqa: E402
+from cvgrade.harness.workers import WorkerPool  # noqa: E402
+from cvgrade.release.stubs import strip_solutions  # noqa: E402
+from cvgrade.workflow import course as course_mod  # noqa: E402
+from cvgrade.workflow.autograde import autograde  # noqa: E402
+from cvgrade.workflow.demo import sample_source  # noqa: E402
 
 KINDS = ("correct", "buggy", "stub")
 

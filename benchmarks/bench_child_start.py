@@ -9,7 +9,7 @@ Run: python benchmarks/bench_child_start.py [--repeat 5]. Prints two tables.
    already imported them (warm; the zygote's own start is paid once, before
    the timed starts). Modes this machine lacks are left out, saying why.
 2. Landlock alone: the milliseconds a process spends applying its Landlock
-   layer (`cvgrade.landlock.restrict` on the rules `cvgrade.sandbox` gives it),
+   layer (`cvgrade.sandbox.landlock.restrict` on the rules `cvgrade.sandbox.isolation` gives it),
    per layer, median and maximum over 50 fresh forks: a child started on its
    own, a child forked from a zygote, and a zygote, each without and with a
    denied module (cv2: one rule per entry of site-packages, paid by the zygote
@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cvgrade import landlock, sandbox, zygote
-from cvgrade.submission import ZYGOTE_ENV, open_submission
+from cvgrade.harness.submission import ZYGOTE_ENV, open_submission
+from cvgrade.sandbox import landlock, isolation, zygote
 
 SUBMISSIONS = {
     "numpy only": "import numpy as np\n\ndef ping():\n    return 1\n",
@@ -51,10 +51,10 @@ def start_once(module: Path) -> float:
 
 def use_mode(mode: str) -> str | None:
     """Switch this process's children to `mode`; why it cannot work here, or None."""
-    os.environ[sandbox.SANDBOX_ENV] = mode
-    sandbox.mode.cache_clear()
+    os.environ[isolation.SANDBOX_ENV] = mode
+    isolation.mode.cache_clear()
     try:
-        sandbox.mode()
+        isolation.mode()
     except RuntimeError as error:
         return str(error)
     return None
@@ -88,7 +88,7 @@ def landlock_table() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for label, layer in LAYERS:
             for denied in ((), ("cv2",)):
-                rules = [tuple(r) for r in json.loads(sandbox.confinement(Path(folder), layer=layer,
+                rules = [tuple(r) for r in json.loads(isolation.confinement(Path(folder), layer=layer,
                                                                          deny_imports=denied))["landlock"]]
                 spent = restrict_ms(rules)
                 print(f"{label:14} {','.join(denied) or '-':7} {len(rules):5} {statistics.median(spent):10.2f} "

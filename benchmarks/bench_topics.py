@@ -19,8 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cvgrade import grading, paths, release
-from cvgrade.workers import Worker, grade_topic_warm
+from cvgrade import paths
+from cvgrade.harness import grading
+from cvgrade.harness.workers import Worker, grade_topic_warm
+from cvgrade.release import stubs
 
 
 def cold_public_tests(topic: str, student: Path) -> tuple[float, int]:
@@ -55,7 +57,7 @@ def main() -> int:
     topics = args.topic or paths.topics(root)
     with tempfile.TemporaryDirectory() as tmp:
         student = Path(tmp)
-        release.write_release(root, student)
+        stubs.write_release(root, student)
         for topic in topics:
             (student / f"{topic}.py").write_text((root / paths.SOLUTIONS / f"{topic}.py").read_text())
         print("student pytest, cold, per topic (public tests against the solution; goal < 10 s):")

@@ -13,8 +13,9 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from cvgrade import paths, selfcheck
-from cvgrade.workers import Worker, grade_topic_warm
+from cvgrade import paths
+from cvgrade.harness.workers import Worker, grade_topic_warm
+from cvgrade.release import selfcheck
 
 
 def submissions(root: Path, topic: str, scratch: Path):

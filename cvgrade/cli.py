@@ -7,27 +7,31 @@ import json
 import sys
 from pathlib import Path
 
-from cvgrade import autograde, grading, paths, release, sandbox, selfcheck
-from cvgrade import course as course_mod
-from cvgrade.workers import WorkerPool
+from cvgrade import paths
+from cvgrade.harness import grading
+from cvgrade.harness.workers import WorkerPool
+from cvgrade.release import stubs, selfcheck
+from cvgrade.sandbox import isolation
+from cvgrade.workflow import autograde
+from cvgrade.workflow import course as course_mod
 
 
 def _release(args) -> int:
     root = paths.course_root()
     if args.check:
-        drifted = release.drift(root)
+        drifted = stubs.drift(root)
         for name in drifted:
             print(f"out of date: {paths.ASSIGNMENTS}/{name}")
         if drifted:
             print("run `cvgrade release` and commit the result")
         return 1 if drifted else 0
-    written = release.write_release(root)
+    written = stubs.write_release(root)
     print(f"wrote {len(written)} files to {root / paths.ASSIGNMENTS}")
     return 0
 
 
 def _warn_if_not_sandboxed() -> None:
-    warning = sandbox.describe()["warning"]
+    warning = isolation.describe()["warning"]
     if warning:
         print(f"WARNING: {warning}", file=sys.stderr)
 
@@ -77,7 +81,7 @@ def _autograde(args) -> int:
     course = course_mod.course_at(args.course)
     _warn_if_not_sandboxed()
     if args.scheduler:
-        from cvgrade.dask_pool import DaskPool
+        from cvgrade.harness.dask_pool import DaskPool
 
         pool_factory = lambda: DaskPool(args.scheduler)  # noqa: E731
     else:
@@ -96,7 +100,7 @@ def _autograde(args) -> int:
 
 
 def _gradescope_build(args) -> int:
-    from cvgrade import feedback, gradescope_autograder
+    from cvgrade.workflow import feedback, gradescope_autograder
 
     kit = course_mod.kit_root()
     try:
@@ -110,7 +114,7 @@ def _gradescope_build(args) -> int:
 
 
 def _gradescope_run(args) -> int:
-    from cvgrade import gradescope_autograder
+    from cvgrade.workflow import gradescope_autograder
 
     results = gradescope_autograder.run(args.autograder, args.topic)
     print(f"{args.topic}: {results['score']:g} points; results in {args.autograder / 'results' / 'results.json'}")
@@ -118,7 +122,7 @@ def _gradescope_run(args) -> int:
 
 
 def _demo(args) -> int:
-    from cvgrade import demo
+    from cvgrade.workflow import demo
 
     return demo.run(workers=args.workers, keep=args.keep)
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from cvgrade import pictures, tolerances
+from cvgrade import tolerances
+from cvgrade.harness import pictures
 from cvgrade.tolerances import EXACT, Tolerance
 
 
@@ -22,7 +23,7 @@ class Mismatch(AssertionError):
     """A result that does not match the expected one; the message is for the student.
 
     `picture`: for an image-valued comparison (`image=` given), the plane holding the
-    worst element as plain data (`cvgrade.pictures.plane`), else None.
+    worst element as plain data (`cvgrade.harness.pictures.plane`), else None.
     """
 
     def __init__(self, message: str, picture: dict | None = None):

@@ -45,7 +45,7 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
 
 def _expose(paths: list[str], uid: int, gid: int) -> None:
     """Cover each folder that keeps user `uid` from `paths` with a tmpfs holding only the way to them, read-only."""
-    from cvgrade.privileges import unreachable
+    from cvgrade.sandbox.privileges import unreachable
 
     for _ in range(8):  # one blocking folder per round, outermost first
         blocked = unreachable(uid, gid, paths)
@@ -120,7 +120,7 @@ def run(spec: dict) -> dict:
 
 def grade(spec: dict) -> dict:
     """As the batch's user: every submission of the batch, in order, graded by two warm workers."""
-    from cvgrade.workers import WorkerPool, grade_topic_warm
+    from cvgrade.harness.workers import WorkerPool, grade_topic_warm
 
     course = Path(spec["course"])
     with WorkerPool(2) as pool:

@@ -38,7 +38,10 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import grading, landlock, paths, privileges, release, sandbox
+from cvgrade import paths
+from cvgrade.harness import grading
+from cvgrade.release import stubs
+from cvgrade.sandbox import landlock, privileges, isolation
 
 TOPIC = "image_filtering"
 ATTACKS = Path(__file__).parent / "attacks"
@@ -123,8 +126,8 @@ def _batch_problem(batch: str) -> str | None:
         return "each batch runs in a throwaway mount and PID namespace, which takes the machine's root"
     if shutil.which("unshare") is None or shutil.which("setpriv") is None:
         return "unshare and setpriv (util-linux) are not installed"
-    if BATCHES[batch][0] == "bwrap" and sandbox._bwrap_problem() is not None:
-        return f"bubblewrap unavailable: {sandbox._bwrap_problem()}"
+    if BATCHES[batch][0] == "bwrap" and isolation._bwrap_problem() is not None:
+        return f"bubblewrap unavailable: {isolation._bwrap_problem()}"
     if BATCHES[batch][0] == "landlock" and landlock.abi() < 1:
         return "this kernel has no Landlock"
     return None
@@ -172,7 +175,7 @@ class Batch:
                 shutil.copyfile(root / rel, kit / rel)
             (kit / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["."]\n')
         solution = (root / paths.SOLUTIONS / f"{TOPIC}.py").read_text()
-        bases = {"solution": solution, "stub": release.strip_solutions(solution, TOPIC)}
+        bases = {"solution": solution, "stub": stubs.strip_solutions(solution, TOPIC)}
         mutant = (root / paths.MUTANTS / TOPIC / f"{HONEST_MUTANT}.py").read_text()
         self.tcp = socket.create_server(("127.0.0.1", 0))
         self.port = self.tcp.getsockname()[1]
@@ -228,7 +231,7 @@ class Batch:
     def _grade(self, labels: list[str]) -> dict:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(INSIDE / "home"), "TMPDIR": "/tmp",
                "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-               sandbox.SANDBOX_ENV: self.mode, privileges.CHILD_USER_ENV: CHILD_USER, **LIMITS_ENV}
+               isolation.SANDBOX_ENV: self.mode, privileges.CHILD_USER_ENV: CHILD_USER, **LIMITS_ENV}
         spec = {"tmp": str(self.tmp), "user": self.user, "python": self.inside(self.venv / "bin" / "python"),
                 "course": self.inside(self.course), "topic": TOPIC, "call_timeout": CALL_TIMEOUT_S, "env": env,
                 "submissions": [[label, self.inside(self.submitted / label)] for label in labels]}

@@ -11,10 +11,10 @@ import shutil
 
 import pytest
 
-from cvgrade import autograde, course as course_mod, feedback, gradescope
-from cvgrade.demo import sample_source
-from cvgrade.grading import grade_topic
-from cvgrade.workers import Worker, grade_topic_warm
+from cvgrade.harness.grading import grade_topic
+from cvgrade.harness.workers import Worker, grade_topic_warm
+from cvgrade.workflow import autograde, course as course_mod, feedback, gradescope
+from cvgrade.workflow.demo import sample_source
 
 TOPIC = "image_filtering"
 
@@ -212,7 +212,7 @@ def test_batch_grades_everyone_resumes_and_regrades_deterministically(course, ca
 
 @pytest.mark.slow
 def test_a_dask_cluster_grades_like_the_local_pool(course):
-    from cvgrade.dask_pool import DaskPool
+    from cvgrade.harness.dask_pool import DaskPool
 
     course, points = course
     local = {o.student: o for o in autograde.autograde(course, TOPIC, workers=2)}

@@ -14,8 +14,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from cvgrade import feedback
 from cvgrade.compare import Mismatch, assert_close
+from cvgrade.workflow import feedback
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 pytestmark = pytest.mark.skipif(CHROMIUM is None and os.geteuid() != 0,

@@ -18,9 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 import jsonschema
 import pytest
 
-from cvgrade import feedback, gradescope_autograder, paths, release
-from cvgrade.demo import sample_source
-from cvgrade.workers import Worker, grade_topic_warm
+from cvgrade import paths
+from cvgrade.harness.workers import Worker, grade_topic_warm
+from cvgrade.release import stubs
+from cvgrade.workflow import feedback, gradescope_autograder
+from cvgrade.workflow.demo import sample_source
 
 TOPIC = "image_filtering"
 KINDS = ("correct", "stub", "buggy", "malicious")
@@ -56,7 +58,7 @@ def graded(root, tmp_path_factory):
     base = tmp_path_factory.mktemp("gradescope")
     archive = gradescope_autograder.build(root, TOPIC, base / "autograder.zip", feedback.CvgradeFeedback())
     solution = root / paths.SOLUTIONS / f"{TOPIC}.py"
-    stub = release.strip_solutions(solution.read_text(), TOPIC)
+    stub = stubs.strip_solutions(solution.read_text(), TOPIC)
 
     def one(kind):
         fake = base / kind / "autograder"
@@ -89,10 +91,10 @@ def test_zip_holds_setup_run_and_the_kit_without_the_solution(root, tmp_path):
         stub = z.read(f"kit/solutions/{TOPIC}.py").decode()
         policy = json.loads(z.read("kit/feedback-policy.json"))
     assert {"setup.sh", "run_autograder", f"kit/graders/test_{TOPIC}.py", f"kit/reference/{TOPIC}.py",
-            "kit/cvgrade/plugin.py", "kit/pyproject.toml", "kit/constraints.txt"} <= names
+            "kit/cvgrade/harness/plugin.py", "kit/pyproject.toml", "kit/constraints.txt"} <= names
     assert not any(n.startswith("kit/graders/") and n != f"kit/graders/test_{TOPIC}.py" for n in names)
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
-    assert release.BEGIN not in stub and "not implemented yet" in stub
+    assert stubs.BEGIN not in stub and "not implemented yet" in stub
     assert policy == {"show_inputs": False, "messages": "full", "pictures": True,
                       "gradescope_visibility": "after_published"}
     assert gradescope_autograder.build(root, TOPIC, tmp_path / "b.zip", feedback.CvgradeFeedback(messages="full")

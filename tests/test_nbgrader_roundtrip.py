@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from cvgrade import course as course_mod
-from cvgrade.demo import sample_source
-from cvgrade.grading import grade_topic
+from cvgrade.harness.grading import grade_topic
+from cvgrade.workflow import course as course_mod
+from cvgrade.workflow.demo import sample_source
 
 TOPIC = "image_filtering"
 STUDENTS = {"alice": "correct", "bob": "stub", "carol": "buggy"}

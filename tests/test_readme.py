@@ -2,7 +2,7 @@
 
 import re
 
-from cvgrade import grading
+from cvgrade.harness import grading
 
 
 def test_topic_table_matches_the_graders(root):

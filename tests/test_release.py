@@ -6,19 +6,20 @@ import sys
 
 import pytest
 
-from cvgrade import paths, release
+from cvgrade import paths
+from cvgrade.release import stubs
 from course_paths import TOPICS
 
 
 def test_committed_release_is_what_generation_produces(root):
-    assert release.drift(root) == [], "assignments/ is out of date: run `cvgrade release` and commit"
+    assert stubs.drift(root) == [], "assignments/ is out of date: run `cvgrade release` and commit"
 
 
 def test_generation_is_idempotent(root, tmp_path):
-    first = release.write_release(root, tmp_path / "a")
-    release.write_release(root, tmp_path / "a")
-    release.write_release(root, tmp_path / "b")
-    assert first == release.write_release(root, tmp_path / "b")
+    first = stubs.write_release(root, tmp_path / "a")
+    stubs.write_release(root, tmp_path / "a")
+    stubs.write_release(root, tmp_path / "b")
+    assert first == stubs.write_release(root, tmp_path / "b")
     for name in first:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -28,9 +29,9 @@ def _solution_runs(source: str) -> set[tuple[str, ...]]:
     runs, block = set(), None
     for line in source.splitlines():
         text = line.strip()
-        if text == release.BEGIN:
+        if text == stubs.BEGIN:
             block = []
-        elif text == release.END:
+        elif text == stubs.END:
             runs |= {tuple(block[i:i + 2]) for i in range(max(1, len(block) - 1))} if block else set()
             block = None
         elif block is not None and text and not text.startswith("#"):
@@ -52,7 +53,7 @@ def test_no_release_file_contains_a_solution_a_grader_or_a_reference(root):
         secrets |= _solution_runs((root / paths.SOLUTIONS / f"{topic}.py").read_text())
     graders = {p.name: p.read_text() for p in (root / paths.GRADERS).glob("*.py")}
     for name, text in released.items():
-        assert release.BEGIN not in text and release.END not in text, f"{name} has a solution marker"
+        assert stubs.BEGIN not in text and stubs.END not in text, f"{name} has a solution marker"
         assert "from reference" not in text and "import reference" not in text, f"{name} imports a reference"
         assert "cvgrade" not in text, f"{name} depends on the grading kit"
         assert text not in graders.values(), f"{name} is a grader"
@@ -92,7 +93,7 @@ def test_strip_solutions_replaces_each_block_with_a_named_raise():
         "        return x + y\n"
         "        ### END SOLUTION\n"
     )
-    stub = release.strip_solutions(source, "topic")
+    stub = stubs.strip_solutions(source, "topic")
     assert stub.endswith('        y = 1\n        raise NotImplementedError("topic.Net.forward: not implemented yet")\n')
 
 
@@ -102,8 +103,8 @@ def test_strip_solutions_replaces_each_block_with_a_named_raise():
     ("def f():\n    return 1\n    ### END SOLUTION\n", "without ### BEGIN SOLUTION"),
 ])
 def test_malformed_solution_blocks_are_reported_with_their_line(source, message):
-    with pytest.raises(release.ReleaseError, match=message):
-        release.strip_solutions(source, "topic", "solutions/topic.py")
+    with pytest.raises(stubs.ReleaseError, match=message):
+        stubs.strip_solutions(source, "topic", "solutions/topic.py")
 
 
 def _run_public_tests(folder, topic):
@@ -114,7 +115,7 @@ def _run_public_tests(folder, topic):
 @pytest.mark.parametrize("topic", TOPICS)
 def test_public_tests_pass_on_the_solution_and_fail_on_the_stub(root, tmp_path, topic):
     student = tmp_path / "release"
-    release.write_release(root, student)
+    stubs.write_release(root, student)
     stub_run = _run_public_tests(student, topic)
     assert stub_run.returncode == 1 and " passed" not in stub_run.stdout.splitlines()[-1], stub_run.stdout[-2000:]
     (student / f"{topic}.py").write_text((root / paths.SOLUTIONS / f"{topic}.py").read_text())

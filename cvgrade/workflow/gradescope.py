@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from cvgrade.feedback import SESSION_FAILED, CvgradeFeedback, groups, picture_html
+from cvgrade.workflow.feedback import SESSION_FAILED, CvgradeFeedback, groups, picture_html
 
 
 def _test(number: str, function: str, row, policy: CvgradeFeedback) -> dict:

@@ -23,9 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cvgrade import autograde, course as course_mod, paths
-from cvgrade.selfcheck import mutants, mutated_names
-from cvgrade.workers import WorkerPool
+from cvgrade import paths
+from cvgrade.harness.workers import WorkerPool
+from cvgrade.release.selfcheck import mutants, mutated_names
+from cvgrade.workflow import autograde, course as course_mod
 
 STUDENTS = {"ada": "correct", "ben": "stub", "cyd": "buggy", "dee": "malicious"}
 MALICIOUS_TAIL = Path("samples") / "malicious.py"

@@ -5,9 +5,9 @@ A graded test carries `@pytest.mark.points(n)`. It earns `n` when every phase
 The report lists per test its id, topic, the graded `function` it checks (see
 `graded_function`), points, max points, outcome and a short message, then per
 topic and overall score and max score, the device, the mode, the sandbox of
-isolated children (`cvgrade.sandbox.describe`) and library versions. A test that failed an image-valued comparison
+isolated children (`cvgrade.sandbox.isolation.describe`) and library versions. A test that failed an image-valued comparison
 (`assert_close(..., image=...)`) also carries its `picture` (plain data, see
-`cvgrade.pictures`), kept for the first failing case of each test function only,
+`cvgrade.harness.pictures`), kept for the first failing case of each test function only,
 which is what a feedback row shows. `error_ratio` is the largest error / tolerance
 of the test's comparisons (`cvgrade.compare.take_worst_ratio`), or None.
 """
@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from cvgrade import compare, sandbox
+from cvgrade import compare
+from cvgrade.sandbox import isolation
 
 DEVICE_KEY = pytest.StashKey[str]()
 VERSIONED = ("cvgrade", "numpy", "opencv-python-headless", "torch", "torchvision", "timm", "diffusers",
@@ -103,7 +104,7 @@ class ScoreKeeper:
         """The topic's graded names, from the course's solution module (or its stub)."""
         if topic not in self._names:
             from cvgrade import paths
-            from cvgrade.release import graded_names
+            from cvgrade.release.stubs import graded_names
 
             names: list[str] = []
             try:
@@ -182,7 +183,7 @@ class ScoreKeeper:
         return {
             "submission": str(self.config.getoption("submission")),
             "isolation": self.config.getoption("isolation"),
-            "sandbox": sandbox.describe() if self.config.getoption("isolation") == "isolated" else None,
+            "sandbox": isolation.describe() if self.config.getoption("isolation") == "isolated" else None,
             "device": resolved_device(self.config),
             "score": sum(t["score"] for t in topics.values()),
             "max_score": sum(t["max_score"] for t in topics.values()),

@@ -1,7 +1,7 @@
 """Autograder scores into nbgrader's gradebook.
 
 Each topic's notebook carries one locked grade cell `cvgrade_<topic>` (see
-`cvgrade.course`); recording a report sets that cell's `auto_score` in the
+`cvgrade.workflow.course`); recording a report sets that cell's `auto_score` in the
 student's submission, creating the student and the submission (with the
 collected timestamp) when needed, so `nbgrader export` and formgrader show the
 score next to the hand-graded cells.
@@ -15,7 +15,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from cvgrade.course import grade_cell_id
+from cvgrade.workflow.course import grade_cell_id
 
 
 def record(gradebook: Gradebook, topic: str, student: str, score: float, timestamp: str | None) -> None:

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from cvgrade import privileges
+from cvgrade.sandbox import privileges
 
 _PREFIX = "cvgrade-run-"
 _NAME = re.compile(re.escape(_PREFIX) + r"(\d+)-(\d+)-(\d+)-")

@@ -14,8 +14,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from cvgrade import paths, scratch
-from cvgrade.report import library_versions
+from cvgrade import paths
+from cvgrade.harness.report import library_versions
+from cvgrade.sandbox import scratch
 
 
 GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -105,7 +106,7 @@ def max_points(root: Path) -> dict[str, float]:
 
 def topics_markdown(root: Path) -> str:
     """The README's topic table: each topic, its graded names and its points."""
-    from cvgrade.release import graded_names
+    from cvgrade.release.stubs import graded_names
 
     lines = ["| topic | graded names | points |", "| --- | --- | --- |"]
     for topic, points in max_points(root).items():

@@ -2,7 +2,7 @@
 
 `open_submission` gives a `Submission` whose code runs either in this process
 (fast local runs, for trusted code) or in a child process (isolated: untrusted
-code). Both go through the same `cvgrade.server.Server` and the same wire
+code). Both go through the same `cvgrade.sandbox.server.Server` and the same wire
 encoding, so they give the same verdicts. In isolated mode every call has a
 timeout; a timeout or a crash kills the child, and the next call starts a fresh
 one.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cvgrade import sandbox, scratch, wire, zygote
+from cvgrade.sandbox import isolation, scratch, wire, zygote
 from cvgrade.errors import (
     CallTimeout,
     ProtocolError,
@@ -33,7 +33,7 @@ from cvgrade.errors import (
     SubmissionImportError,
     student_exception,
 )
-from cvgrade.server import Interrupt, Server
+from cvgrade.sandbox.server import Interrupt, Server
 
 IMPORT_TIMEOUT_S = 120.0
 ZYGOTE_ENV = "CVGRADE_ZYGOTE"
@@ -154,9 +154,9 @@ def warm_pool_enabled() -> bool:
 
 
 class ChildTransport:
-    """Runs the submission's server in a fresh child process, sandboxed by `cvgrade.sandbox`.
+    """Runs the submission's server in a fresh child process, sandboxed by `cvgrade.sandbox.isolation`.
 
-    The child is forked from a warm zygote (`cvgrade.zygote`) when the warm pool
+    The child is forked from a warm zygote (`cvgrade.sandbox.zygote`) when the warm pool
     is enabled, else started as its own process; both see the same sandbox.
     `deny_imports` are top-level modules the child must not be able to import.
     """
@@ -183,17 +183,17 @@ class ChildTransport:
                 preload = zygote.preload_for(source, also=wrapped, deny_imports=self.deny_imports)
                 warm = zygote.acquire(preload, self.deny_imports, IMPORT_TIMEOUT_S)
                 return warm.spawn(self.name, source, self.reference_calls,
-                                  sandbox.confinement(warm.workdir, layer="forked", deny_imports=self.deny_imports),
-                                  sandbox.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
+                                  isolation.confinement(warm.workdir, layer="forked", deny_imports=self.deny_imports),
+                                  isolation.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
             except zygote.ZygoteDied:
                 pass
-        self.workdir = sandbox.prepare_workdir(self.module_path, self.name)
-        command = sandbox.child_command(self.workdir, self.name, json.dumps(self.reference_calls, sort_keys=True),
-                                        fd_in, fd_out, sandbox.confinement(self.workdir, deny_imports=self.deny_imports))
-        popen = subprocess.Popen(command, cwd=self.workdir, env=sandbox.child_env(self.workdir),
+        self.workdir = isolation.prepare_workdir(self.module_path, self.name)
+        command = isolation.child_command(self.workdir, self.name, json.dumps(self.reference_calls, sort_keys=True),
+                                        fd_in, fd_out, isolation.confinement(self.workdir, deny_imports=self.deny_imports))
+        popen = subprocess.Popen(command, cwd=self.workdir, env=isolation.child_env(self.workdir),
                                  stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
                                  pass_fds=(fd_in, fd_out), start_new_session=True)
-        return _DirectChild(popen, sandbox.mode() == "bwrap")
+        return _DirectChild(popen, isolation.mode() == "bwrap")
 
     def _start(self) -> None:
         to_child_r, self.to_child = os.pipe()

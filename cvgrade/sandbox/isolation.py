@@ -4,10 +4,10 @@ Every child runs `python -I` (no user site, no PYTHON* variables, no current
 directory on sys.path) in a fresh folder that holds only the student's
 `<topic>.py`, with a minimal environment, in its own process group. Before it
 imports the student's module it applies its `confinement` (`confine`), in this
-order: resource limits (`Limits`); Landlock (`cvgrade.landlock`); the privilege
-drop (`cvgrade.privileges`); no readable memory (PR_SET_DUMPABLE 0); imports
+order: resource limits (`Limits`); Landlock (`cvgrade.sandbox.landlock`); the privilege
+drop (`cvgrade.sandbox.privileges`); no readable memory (PR_SET_DUMPABLE 0); imports
 the topic denies (`DENY_IMPORTS`) fail with a clear message; a seccomp filter
-(`cvgrade.seccomp`: no new processes, no other program, no network sockets).
+(`cvgrade.sandbox.seccomp`: no new processes, no other program, no network sockets).
 
 Modes (`CVGRADE_SANDBOX`, `mode()`):
 
@@ -37,7 +37,7 @@ Modes (`CVGRADE_SANDBOX`, `mode()`):
 has it, else rlimits, which `describe()` flags with a warning. A forced mode
 that cannot work here fails loudly. Outside bubblewrap, when the grader is the
 machine's root, children become `CVGRADE_CHILD_USER` (default `nobody`, see
-`cvgrade.privileges`); inside bubblewrap they keep the grader's user, mapped in
+`cvgrade.sandbox.privileges`); inside bubblewrap they keep the grader's user, mapped in
 its user namespace, with no capabilities.
 
 A topic's `DENY_IMPORTS` (top-level module names) are out of reach wherever
@@ -63,8 +63,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cvgrade.sandbox import landlock, privileges, scratch
 import cvgrade
-from cvgrade import landlock, privileges, scratch
 
 SANDBOX_ENV = "CVGRADE_SANDBOX"            # auto (default) | bwrap | landlock | rlimits
 MODES = ("auto", "bwrap", "landlock", "rlimits")
@@ -136,7 +136,7 @@ def confine(plan_json: str) -> dict:
     """Apply a `confinement` plan to this process for good (see the module docstring for the order); the plan."""
     import resource
 
-    from cvgrade import seccomp
+    from cvgrade.sandbox import seccomp
 
     plan = json.loads(plan_json)
     limits = Limits(**plan["limits"]) if plan["limits"] else None
@@ -246,7 +246,7 @@ def _bwrap_problem() -> str | None:
         return "bwrap is not installed (apt-get install bubblewrap)"
     with tempfile.TemporaryDirectory(prefix="cvgrade-probe-", dir=scratch.folder()) as folder:
         probe = [path, *_bwrap_mounts(Path(folder)), "--", sys.executable, "-I", "-c",
-                 f"import sys; sys.path.insert(0, {PACKAGE_MOUNT!r}); import cvgrade.server"]
+                 f"import sys; sys.path.insert(0, {PACKAGE_MOUNT!r}); import cvgrade.sandbox.server"]
         try:
             done = subprocess.run(probe, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -391,8 +391,8 @@ def inside_path(workdir: Path) -> str:
 
 def child_command(workdir: Path, name: str, reference_calls_json: str, fd_in: int, fd_out: int,
                   confinement_json: str) -> list[str]:
-    """argv that starts `cvgrade.child` on `workdir/<name>.py`, inside bubblewrap when `mode()` says so."""
-    child = python_module("cvgrade.child", "--module", f"{inside_path(workdir)}/{name}.py", "--name", name,
+    """argv that starts `cvgrade.sandbox.child` on `workdir/<name>.py`, inside bubblewrap when `mode()` says so."""
+    child = python_module("cvgrade.sandbox.child", "--module", f"{inside_path(workdir)}/{name}.py", "--name", name,
                           "--reference-calls", reference_calls_json, "--fd-in", str(fd_in), "--fd-out", str(fd_out),
                           "--confinement", confinement_json)
     return wrap(child, workdir)

@@ -1,6 +1,6 @@
 """Warm grading workers on a Dask cluster (`cvgrade autograde TOPIC --scheduler ADDRESS`).
 
-Each Dask worker process holds one warm grading worker (`cvgrade.workers.Worker`,
+Each Dask worker process holds one warm grading worker (`cvgrade.harness.workers.Worker`,
 started on its first submission, stopped with the Dask worker) and grades one
 submission at a time. A submission travels as its source text, never as a path;
 the report comes back as a JSON string. The trusted process that submitted the
@@ -30,7 +30,7 @@ class GradingWorkerPlugin(WorkerPlugin):
     name = PLUGIN
 
     def setup(self, worker):
-        from cvgrade.workers import Worker
+        from cvgrade.harness.workers import Worker
 
         self.grader = Worker()
 
@@ -40,7 +40,8 @@ class GradingWorkerPlugin(WorkerPlugin):
 
 def grade_remote(topic: str, source: str | None, options: dict) -> str:
     """On a Dask worker: grade `source` as the student's `<topic>.py` with the kit installed there; the report as JSON."""
-    from cvgrade import course, workers
+    from cvgrade.harness import workers
+    from cvgrade.workflow import course
 
     grader = get_worker().plugins[PLUGIN].grader
     return json.dumps(workers.grade_source(grader, course.kit_root(), topic, source, **options))

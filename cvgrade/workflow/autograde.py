@@ -3,8 +3,8 @@
 For each `submitted/<student>/<topic>/`, the text of the student's `<topic>.py`
 (a regular file; links and every other file are ignored) is written alone into
 a clean folder and graded by the kit's hidden graders in isolated mode, as one
-pytest session of a warm worker (`cvgrade.workers`, or one on a Dask cluster:
-`cvgrade.dask_pool`). Only this trusted process writes results, all from the
+pytest session of a warm worker (`cvgrade.harness.workers`, or one on a Dask cluster:
+`cvgrade.harness.dask_pool`). Only this trusted process writes results, all from the
 plugin's JSON report:
 
 - `autograded/<student>/<topic>/cvgrade-report.json` (the full report) and the
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import nbformat
 
-from cvgrade import feedback, gradebook, gradescope
-from cvgrade.course import Course, grade_cell_id
-from cvgrade.progress import Progress
-from cvgrade.workers import WorkerPool
+from cvgrade.harness.workers import WorkerPool
+from cvgrade.workflow import feedback, gradebook, gradescope
+from cvgrade.workflow.course import Course, grade_cell_id
+from cvgrade.workflow.progress import Progress
 
 REPORT, FEEDBACK_PAGE, GRADESCOPE = "cvgrade-report.json", "autograder.html", "results.json"
 
@@ -130,7 +130,7 @@ def autograde(course: Course, topic: str, *, workers: int = 1, force: bool = Fal
     """Grade every collected submission of `topic` (see module docstring); one outcome per student, sorted.
 
     `pool`: warm workers to use (and leave running) instead of `workers` new ones: a
-    `WorkerPool`, or a `cvgrade.dask_pool.DaskPool` (anything with `grade(root, topic, source, **options)`).
+    `WorkerPool`, or a `cvgrade.harness.dask_pool.DaskPool` (anything with `grade(root, topic, source, **options)`).
     """
     policy = feedback.CvgradeFeedback(config=course.config())
     outcomes: dict[str, Outcome] = {}

@@ -1,11 +1,11 @@
 """The submission's side of grading: import the student module, run the calls graders ask for.
 
 A `Server` runs wherever the student code runs: in the grading process
-(in-process mode) or in a child process (isolated mode, see `cvgrade.child`).
-It receives requests and returns replies as `cvgrade.wire` frames, keeps the
+(in-process mode) or in a child process (isolated mode, see `cvgrade.sandbox.child`).
+It receives requests and returns replies as `cvgrade.sandbox.wire` frames, keeps the
 objects it builds in a registry (graders see them as handles), seeds every
 random generator before each request, and reports a call to a forbidden
-reference callable (`cvgrade.tripwire`) as an error.
+reference callable (`cvgrade.sandbox.tripwire`) as an error.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from cvgrade import tripwire, wire
 from cvgrade.errors import builtin_base
+from cvgrade.sandbox import tripwire, wire
 
 
 class Interrupt(BaseException):

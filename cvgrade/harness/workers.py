@@ -1,6 +1,6 @@
 """Warm grading workers: trusted processes that import the heavy libraries once and run many pytest sessions.
 
-`python -m cvgrade.workers` is one worker. It reads one JSON job per line on
+`python -m cvgrade.harness.workers` is one worker. It reads one JSON job per line on
 stdin (`{"argv": [...], "cwd": ..., "log": ..., "warm": [...]}`), imports the
 job's heavy libraries (torch, timm, diffusers, open_clip, cv2: see
 `warm_imports`) unless an earlier job did, runs `pytest.main(argv)` with its
@@ -37,7 +37,9 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from cvgrade import grading, paths, scratch, zygote
+from cvgrade import paths
+from cvgrade.harness import grading
+from cvgrade.sandbox import scratch, zygote
 
 JOB_TIMEOUT_S = 1800.0
 
@@ -129,7 +131,7 @@ def serve() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     scratch.folder()  # made now, it sweeps the folders of workers killed before this one
-    _warm_up(["pytest", "cvgrade.plugin"])
+    _warm_up(["pytest", "cvgrade.harness.plugin"])
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         job = json.loads(line)
@@ -174,7 +176,7 @@ class Worker:
 
     def _start(self) -> None:
         env = grading.grading_env()
-        self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.workers"], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-P", "-m", "cvgrade.harness.workers"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
                                         start_new_session=True)
         if self.cores is not None:  # before its first job, so torch, its zygote and children follow it
@@ -297,7 +299,7 @@ class WorkerPool:
         return future
 
     def grade(self, root: Path, topic: str, source: str | None, **options) -> Future:
-        """A future of `grade_source(...)` on the next free worker (the interface `cvgrade.dask_pool` shares)."""
+        """A future of `grade_source(...)` on the next free worker (the interface `cvgrade.harness.dask_pool` shares)."""
         return self.submit(lambda worker: grade_source(worker, root, topic, source, **options))
 
     def close(self) -> None:

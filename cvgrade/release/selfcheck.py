@@ -9,7 +9,7 @@ eigendecomposition instead of `sqrtm`): it must score full marks, which proves
 that a grader's tolerances follow the problem and not one way of computing it.
 
 Each check takes `grade`, the function that runs one grading session
-(`cvgrade.grading.grade_topic` by default, or a warm worker's, see `warm_grader`).
+(`cvgrade.harness.grading.grade_topic` by default, or a warm worker's, see `warm_grader`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cvgrade import paths, scratch
-from cvgrade.grading import grade_topic
-from cvgrade.workers import Worker, grade_topic_warm
-from cvgrade.release import graded_names
+from cvgrade import paths
+from cvgrade.harness.grading import grade_topic
+from cvgrade.harness.workers import Worker, grade_topic_warm
+from cvgrade.release.stubs import graded_names
+from cvgrade.sandbox import scratch
 
 MIN_MUTANTS = 2
 

@@ -14,7 +14,7 @@ files in `/autograder/submission`; the results go to
   the course's `CvgradeFeedback` settings (visibility, inputs, messages, pictures).
 
 `run` grades the student's `<topic>.py` alone, in isolated mode, as `cvgrade grade`
-does, and writes Gradescope's results (see `cvgrade.gradescope`). A path prefix
+does, and writes Gradescope's results (see `cvgrade.workflow.gradescope`). A path prefix
 (`CVGRADE_GRADESCOPE_ROOT`, empty on Gradescope) lets a test lay out a fake
 `/autograder` anywhere.
 """
@@ -29,9 +29,12 @@ import time
 import zipfile
 from pathlib import Path
 
+from cvgrade import paths
+from cvgrade.harness import grading
+from cvgrade.release.stubs import strip_solutions
+from cvgrade.sandbox import scratch
+from cvgrade.workflow import feedback, gradescope
 import cvgrade
-from cvgrade import feedback, grading, gradescope, paths, scratch
-from cvgrade.release import strip_solutions
 
 ROOT_ENV = "CVGRADE_GRADESCOPE_ROOT"
 POLICY = "feedback-policy.json"

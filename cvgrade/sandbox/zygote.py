@@ -1,8 +1,8 @@
 """A warm pool for isolated children: a sandboxed process that imports the heavy libraries once and forks.
 
-A zygote (`python -I -B -m cvgrade.zygote`) starts inside the same sandbox as a
-plain child (`cvgrade.sandbox.wrap`) and first confines itself as far as it can
-while keeping what it needs (`cvgrade.sandbox.confinement(..., layer="zygote")`):
+A zygote (`python -I -B -m cvgrade.sandbox.zygote`) starts inside the same sandbox as a
+plain child (`cvgrade.sandbox.isolation.wrap`) and first confines itself as far as it can
+while keeping what it needs (`cvgrade.sandbox.isolation.confinement(..., layer="zygote")`):
 Landlock rules as wide as a child's, with all of /proc (each child's own pid is
 not known yet) and its folder writable; as the machine's root, only the
 capabilities to wipe its folder and to start and kill children; no readable
@@ -12,7 +12,7 @@ the grading process: `spawn` carries the student's source text, the child's
 environment, confinement and reference calls, and three descriptors (requests,
 replies, output log). The zygote wipes its folder (and, under bubblewrap, its
 private /tmp), writes the module there, forks, and the child adds its own
-confinement (`cvgrade.child.serve`: limits, a narrower Landlock layer, the
+confinement (`cvgrade.sandbox.child.serve`: limits, a narrower Landlock layer, the
 privilege drop, seccomp) before importing the student's code. The zygote itself
 runs no student code; it reports the child's exit status, and kills the child
 when asked or when the grading process goes away. So every submission still
@@ -38,7 +38,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from cvgrade import scratch
+from cvgrade.sandbox import scratch
 
 _HEADER = struct.Struct("<Q")
 MAX_SOURCE_BYTES = 8 << 20
@@ -102,7 +102,7 @@ def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.soc
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(workdir)
-        from cvgrade import child
+        from cvgrade.sandbox import child
 
         code = child.serve(fd_in, fd_out, str(workdir / f"{request['name']}.py"), request["name"],
                            request["reference_calls"], request["confinement"])
@@ -137,8 +137,8 @@ def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: b
     """The zygote loop (see the module docstring)."""
     for name in preload:
         _import_longest_prefix(name)
-    importlib.import_module("cvgrade.child")
-    importlib.import_module("cvgrade.server")
+    importlib.import_module("cvgrade.sandbox.child")
+    importlib.import_module("cvgrade.sandbox.server")
     gc.freeze()  # the preloaded heap is left out of the children's garbage collections
     _send(control, {"ready": True})
     while True:
@@ -160,16 +160,16 @@ def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: b
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="cvgrade.zygote")
+    parser = argparse.ArgumentParser(prog="cvgrade.sandbox.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--preload", default="")
     parser.add_argument("--wipe-tmp", action="store_true")
-    parser.add_argument("--confinement", required=True, help="JSON plan of cvgrade.sandbox.confinement")
+    parser.add_argument("--confinement", required=True, help="JSON plan of cvgrade.sandbox.isolation.confinement")
     args = parser.parse_args(argv)
-    from cvgrade import sandbox
+    from cvgrade.sandbox import isolation
 
-    sandbox.confine(args.confinement)
+    isolation.confine(args.confinement)
     control = socket.socket(fileno=args.control_fd)
     return serve(control, Path(args.workdir), [m for m in args.preload.split(",") if m], args.wipe_tmp)
 
@@ -207,18 +207,18 @@ class Zygote:
     """A warm, sandboxed process that forks one submission child at a time."""
 
     def __init__(self, preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float):
-        from cvgrade import sandbox
+        from cvgrade.sandbox import isolation
 
         self.preload = preload
-        self.workdir = sandbox.own_folder("cvgrade-zygote-")
+        self.workdir = isolation.own_folder("cvgrade-zygote-")
         self.control, theirs = socket.socketpair()
-        argv = sandbox.python_module("cvgrade.zygote", "--control-fd", str(theirs.fileno()),
-                                     "--workdir", sandbox.inside_path(self.workdir), "--preload", ",".join(preload),
-                                     "--confinement", sandbox.confinement(self.workdir, layer="zygote",
+        argv = isolation.python_module("cvgrade.sandbox.zygote", "--control-fd", str(theirs.fileno()),
+                                     "--workdir", isolation.inside_path(self.workdir), "--preload", ",".join(preload),
+                                     "--confinement", isolation.confinement(self.workdir, layer="zygote",
                                                                           deny_imports=deny_imports))
-        if sandbox.mode() == "bwrap":
+        if isolation.mode() == "bwrap":
             argv.append("--wipe-tmp")
-        self.process = subprocess.Popen(sandbox.wrap(argv, self.workdir), env=sandbox.child_env(self.workdir),
+        self.process = subprocess.Popen(isolation.wrap(argv, self.workdir), env=isolation.child_env(self.workdir),
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
                                         start_new_session=True)
@@ -316,9 +316,9 @@ _POOL_LOCK = threading.Lock()
 
 def acquire(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float) -> Zygote:
     """An idle zygote in the current sandbox mode with `preload` imported and `deny_imports` out of reach."""
-    from cvgrade import sandbox
+    from cvgrade.sandbox import isolation
 
-    key = (sandbox.mode(), preload, deny_imports)
+    key = (isolation.mode(), preload, deny_imports)
     with _POOL_LOCK:
         zygotes = _POOL.setdefault(key, [])
         zygotes[:] = [z for z in zygotes if z.alive()]

@@ -112,8 +112,8 @@ def rows(report: dict, policy: CvgradeFeedback) -> list[Row]:
 
 
 def picture_html(picture: dict) -> str:
-    """An inline <img> of a picture (see `cvgrade.pictures`); empty if it cannot be drawn."""
-    from cvgrade import pictures
+    """An inline <img> of a picture (see `cvgrade.harness.pictures`); empty if it cannot be drawn."""
+    from cvgrade.harness import pictures
 
     try:
         uri = pictures.data_uri(picture)
