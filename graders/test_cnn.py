@@ -631,28 +631,28 @@ def test_im2col_gradient(submission, device):
     _check_grads(got, want, [x], ["x"], torch.float32, "exact", "im2col")
 
 
+def _check_conv_gradients(submission, name, reference, x, weight, bias, kwargs, seed):
+    """Input, weight and bias gradients of `name` against `reference`'s in float64, for upstream randn(seed)."""
+    inputs = [x, weight, bias]
+    g = randn(*reference(x, weight, bias, **kwargs).shape, seed=seed, dtype=x.dtype, device=x.device)
+    got = submission.grad(name, *map(_leaf, inputs), grad_output=g, **kwargs)
+    _, want = ref.with_grads(reference, _double(inputs), g.double(), **kwargs)
+    _check_grads(got, want, inputs, ["x", "weight", "bias"], x.dtype, "reduction", name)
+
+
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("case,dtype", _every_case_in_float32_one_in_float64(["dilation", "groups"],
                                                                               "non_square_asymmetric"))
 def test_conv2d_gradients(submission, device, dtype, case):
-    x, weight, bias, kwargs = _conv_inputs(case, CONV_CASES, dtype, device, 30)
-    inputs = [x, weight, bias]
-    g = randn(*ref.conv2d(x, weight, bias, **kwargs).shape, seed=33, dtype=dtype, device=device)
-    got = submission.grad("conv2d", *map(_leaf, inputs), grad_output=g, **kwargs)
-    _, want = ref.with_grads(ref.conv2d, _double(inputs), g.double(), **kwargs)
-    _check_grads(got, want, inputs, ["x", "weight", "bias"], dtype, "reduction", "conv2d")
+    _check_conv_gradients(submission, "conv2d", ref.conv2d, *_conv_inputs(case, CONV_CASES, dtype, device, 30), seed=33)
 
 
 @pytest.mark.points(0.5)
 @pytest.mark.parametrize("case,dtype", _every_case_in_float32_one_in_float64(
     ["dcgan_upsample", "output_padding_asymmetric"], "no_bias"))
 def test_conv_transpose2d_gradients(submission, device, dtype, case):
-    x, weight, bias, kwargs = _conv_inputs(case, TRANSPOSED_CASES, dtype, device, 60)
-    inputs = [x, weight, bias]
-    g = randn(*ref.conv_transpose2d(x, weight, bias, **kwargs).shape, seed=63, dtype=dtype, device=device)
-    got = submission.grad("conv_transpose2d", *map(_leaf, inputs), grad_output=g, **kwargs)
-    _, want = ref.with_grads(ref.conv_transpose2d, _double(inputs), g.double(), **kwargs)
-    _check_grads(got, want, inputs, ["x", "weight", "bias"], dtype, "reduction", "conv_transpose2d")
+    _check_conv_gradients(submission, "conv_transpose2d", ref.conv_transpose2d,
+                          *_conv_inputs(case, TRANSPOSED_CASES, dtype, device, 60), seed=63)
 
 
 @pytest.mark.points(0.5)
