@@ -59,7 +59,7 @@ def look(paths):
             "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(),
             "capabilities": {k: int(v, 16) for k, v in status.items() if k.startswith("Cap")},
             "dumpable": ctypes.CDLL(None).prctl(3, 0, 0, 0, 0),
-            "cwd_files": cwd_files, "pid": os.getpid(), "root": sorted(os.listdir("/"))
+            "cwd_files": cwd_files, "pid_namespace": os.readlink("/proc/self/ns/pid"), "root": sorted(os.listdir("/"))
                          if attempt(lambda: os.listdir("/")) else None}
 '''
 
@@ -381,7 +381,7 @@ def test_bwrap_child_sees_no_course_and_cannot_write_the_system(sandbox_mode, tm
     assert seen["cwd_files"] == ["toy.py"]
     stdlib = os.path.dirname(json.__file__)
     assert seen["writable"] == {"/usr": False, "/etc": False, sys.prefix: False, stdlib: False, ".": True, "/tmp": True}
-    assert seen["pid"] < 10, "the child should run in its own PID namespace"
+    assert seen["pid_namespace"] != os.readlink("/proc/self/ns/pid"), "the child should run in its own PID namespace"
     assert seen["forked"] is False and seen["inet"] is False and seen["exec"] is False
     assert seen["capabilities"]["CapEff"] == 0 and seen["dumpable"] == 0
     assert seen["root"] is None if landlock.abi() else isolation.INSIDE_WORKDIR.strip("/") in seen["root"]

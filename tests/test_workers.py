@@ -19,10 +19,10 @@ def test_warm_imports_are_the_libraries_of_grader_and_reference(root):
 
 def test_warming_up_freezes_the_heap_only_when_it_imported_something():
     # colorsys: a small stdlib module that nothing at interpreter start has imported
-    probe = ("import gc, sys; from cvgrade.harness.workers import _warm_up\n"
+    probe = ("import gc, sys; from cvgrade.sandbox.zygote import warm_up\n"
              "assert 'colorsys' not in sys.modules\n"
-             "_warm_up(['colorsys']); after_import = gc.get_freeze_count()\n"
-             "_warm_up(['colorsys', 'no_such_library']); again = gc.get_freeze_count()\n"
+             "warm_up(['colorsys']); after_import = gc.get_freeze_count()\n"
+             "warm_up(['colorsys', 'no_such_library']); again = gc.get_freeze_count()\n"
              "print(after_import > 0, again == after_import)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "True"]
@@ -32,6 +32,9 @@ def test_forgetting_course_modules_keeps_cvgrade_and_libraries_installed_inside_
     course, site = tmp_path / "course", tmp_path / "course" / ".venv" / "lib" / "site-packages"
     paths = dict(sysconfig.get_paths(), purelib=str(site), platlib=str(site))
     monkeypatch.setattr(sysconfig, "get_paths", lambda: paths)
+    earlier = types.ModuleType("loaded_before_the_session_x")  # not the session's: left alone, wherever it lives
+    earlier.__file__ = str(course / "reference" / "loaded_before_the_session_x.py")
+    monkeypatch.setitem(sys.modules, earlier.__name__, earlier)
     planted = {
         "test_topic_x": course / "graders" / "test_topic_x.py",
         "reference.topic_x": course / "reference" / "topic_x.py",
@@ -43,9 +46,10 @@ def test_forgetting_course_modules_keeps_cvgrade_and_libraries_installed_inside_
         module = types.ModuleType(name)
         module.__file__ = str(file)
         monkeypatch.setitem(sys.modules, name, module)
-    workers._forget_course_modules(course)
+    workers._forget_course_modules(course, set(sys.modules) - set(planted))
     left = {name for name in planted if name in sys.modules}
     assert left == {"heavy_library_x", "outside_x"}
+    assert earlier.__name__ in sys.modules
     assert "cvgrade.harness.workers" in sys.modules
 
 
@@ -70,3 +74,21 @@ def test_a_pinned_worker_runs_on_its_cores_only(tmp_path):
         assert os.sched_getaffinity(worker.process.pid) == {core}
     finally:
         worker.stop()
+
+
+def test_a_worker_compiles_the_course_into_its_own_scratch_folder_only(tmp_path):
+    """Rewritten graders are cached across a worker's sessions, outside the course (nbgrader copies its folders)."""
+    (tmp_path / "test_probe.py").write_text(
+        "import sys, tempfile\nfrom pathlib import Path\n\n"
+        "def test_probe():\n"
+        "    assert not sys.dont_write_bytecode and sys.pycache_prefix.startswith(tempfile.gettempdir())\n"
+        "    assert list(Path(sys.pycache_prefix).rglob('test_probe*.pyc')), 'the rewritten module was not cached'\n")
+    worker = workers.Worker()
+    try:
+        for _ in range(2):
+            code = worker.run([str(tmp_path / "test_probe.py"), "-q", "-p", "no:cacheprovider", "--rootdir",
+                               str(tmp_path)], tmp_path, tmp_path / "session.log")
+            assert code == 0, (tmp_path / "session.log").read_text()
+    finally:
+        worker.stop()
+    assert not list(tmp_path.rglob("__pycache__"))

@@ -85,7 +85,7 @@ def test_preload_follows_the_submission_imports_but_never_a_denied_module():
     assert zygote.preload_for("import cv2, torch\n", deny_imports=("cv2",)) == ("numpy", "torch")
     assert zygote.preload_for("def broken(:\n") == ("numpy",)
     assert zygote.preload_for("import torch\n", also=("open_clip.loss.ClipLoss", "os.getcwd", "cv2.Sobel")) == (
-        "numpy", "torch", "cv2", "open_clip.loss")
+        "numpy", "torch", "cv2.Sobel", "open_clip.loss.ClipLoss")
     assert zygote.preload_for(None) == ("numpy",)
 
 
@@ -114,7 +114,20 @@ def test_a_zygote_for_a_topic_that_denies_cv2_never_imported_it(toy_module):
     with pytest.raises(SubmissionImportError, match="cv2 is not available for this topic"):
         denying.call("loaded")
     denying.close()
-    assert sorted(key[1:] for key in zygote._POOL) == [(("numpy",), ("cv2",)), (("numpy", "cv2"), ())]
+    assert sorted(key[1:] for key in zygote._POOL) == [((),), (("cv2",),)]
+
+
+def test_a_zygote_grows_to_serve_a_submission_that_needs_more_libraries(toy_module):
+    plain = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
+    plain.call("look_for_traces")
+    plain.close()
+    (warm,) = _zygotes()
+    assert "scipy" not in warm.loaded
+    source = "import sys\nimport scipy\n\ndef loaded():\n    return 'scipy' in sys.modules\n"
+    more = open_submission(toy_module(source), "toy", isolated=True, call_timeout=30)
+    assert more.call("loaded") is True
+    more.close()
+    assert _zygotes() == [warm] and "scipy" in warm.loaded
 
 
 def test_a_dead_zygote_is_replaced(toy_module):
@@ -127,3 +140,16 @@ def test_a_dead_zygote_is_replaced(toy_module):
     sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
     assert sub.call("look_for_traces")[0] == []
     sub.close()
+
+
+def test_loading_a_name_loads_lazy_submodules_and_first_use_imports(tmp_path):
+    """What children reach on first use is loaded before the fork: else every child pays it again."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nimport numpy, skimage.feature\nfrom cvgrade.sandbox import zygote\n"
+             "before = 'numpy.random' in sys.modules, 'skimage.feature.peak' in sys.modules\n"
+             "zygote.load('numpy'); zygote.load('skimage.feature.peak_local_max'); zygote.load('no_such_library.x')\n"
+             "print(*before, 'numpy.random' in sys.modules, 'skimage.feature.peak' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.split() == ["False", "False", "True", "True"]

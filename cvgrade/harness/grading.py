@@ -19,7 +19,16 @@ from cvgrade.harness.report import library_versions
 from cvgrade.sandbox import scratch
 
 
-GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+SESSION_TIMEOUT_S = 1800.0  # a grading session's limit (a grader's own bug: student calls have their own limits)
+# Only the plugins grading needs, whatever else is installed: other plugins' start-up costs (pytest-benchmark runs
+# git at every session) and hooks stay out of the verdicts. pytest-timeout is loaded for the ini file's sake but
+# idle: a thread per test costs a millisecond each, and the session's limit is SESSION_TIMEOUT_S. unraisableexception's
+# five garbage collections of a torch-sized heap per session buy nothing a report shows.
+SESSION_PLUGIN_MODULES = ("cvgrade.harness.plugin", "pytest_timeout")
+SESSION_PLUGINS = ("--disable-plugin-autoload", *(arg for m in SESSION_PLUGIN_MODULES for arg in ("-p", m)),
+                   "-o", "timeout=0", "-p", "no:cacheprovider", "-p", "no:unraisableexception")
+GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # a warm worker's sessions too: SESSION_PLUGINS only
 
 
 def grading_env() -> dict[str, str]:
@@ -37,7 +46,7 @@ def pytest_command(root: Path, topic: str, submission: str | Path, report: Path,
                    device: str | None = None, call_timeout: float | None = None, exitfirst: bool = False) -> list[str]:
     """argv of the pytest session that grades `topic` of `submission` and writes `report`."""
     command = [sys.executable, "-m", "pytest", str(root / paths.GRADERS / f"test_{topic}.py"),
-               "--rootdir", str(root), "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+               "--rootdir", str(root), "-q", *SESSION_PLUGINS, "--no-header", "-o", "console_output_style=classic",
                "--tb=native",  # reports keep only the crash message; pytest's own tracebacks parse every source file
                # one token each: before plugins load, pytest would take a separate value for a test path
                f"--submission={submission}", f"--isolation={'isolated' if isolated else 'in-process'}",
@@ -56,8 +65,13 @@ def grade_topic(root: Path, topic: str, submission: str | Path, **options) -> di
     with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path = Path(tmp) / "report.json"
         command = pytest_command(root, topic, submission, report_path, **options)
-        done = subprocess.run(command, cwd=root, env=grading_env(), capture_output=True, text=True)
-        if report_path.is_file():
+        try:
+            done = subprocess.run(command, cwd=root, env=grading_env(), capture_output=True, text=True,
+                                  timeout=SESSION_TIMEOUT_S)
+        except subprocess.TimeoutExpired as expired:
+            done = subprocess.CompletedProcess(command, -1, _text(expired.stdout), _text(expired.stderr) +
+                                               f"\nthe grading session ran past {SESSION_TIMEOUT_S:g} s and was stopped")
+        if report_path.is_file() and done.returncode != -1:
             report = json.loads(report_path.read_text())
             report["status"] = "ok" if done.returncode in (0, 1) else "error"
         else:
@@ -66,6 +80,10 @@ def grade_topic(root: Path, topic: str, submission: str | Path, **options) -> di
             report["error"] = (done.stdout + done.stderr)[-3000:]
         report["topic"] = topic
         return report
+
+
+def _text(output: bytes | str | None) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
 
 
 def grade(root: Path, submission: str | Path, topics: list[str] | None = None, *, jobs: int = 1, **options) -> dict:
@@ -94,7 +112,7 @@ def max_points(root: Path) -> dict[str, float]:
     """Points each topic's graders are worth, from a collect-only session over all graders."""
     with tempfile.TemporaryDirectory(prefix="cvgrade-report-", dir=scratch.folder()) as tmp:
         report_path = Path(tmp) / "report.json"
-        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", *SESSION_PLUGINS,
                    "--rootdir", str(root), "--report", str(report_path),
                    *(str(root / paths.GRADERS / f"test_{t}.py") for t in paths.topics(root))]
         done = subprocess.run(command, cwd=root, capture_output=True, text=True)

@@ -14,6 +14,7 @@ of the test's comparisons (`cvgrade.compare.take_worst_ratio`), or None.
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 import re
@@ -34,13 +35,19 @@ MESSAGE_LIMIT = 1500
 
 
 def library_versions() -> dict[str, str | None]:
-    versions = {"python": platform.python_version()}
+    """Versions of Python and of the libraries grading depends on (read once per process)."""
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str | None], ...]:
+    versions = [("python", platform.python_version())]
     for name in VERSIONED:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+            versions.append((name, None))
+    return tuple(versions)
 
 
 def resolved_device(config) -> str:

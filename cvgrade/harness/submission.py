@@ -11,6 +11,7 @@ one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -184,7 +185,7 @@ class ChildTransport:
                 warm = zygote.acquire(preload, self.deny_imports, IMPORT_TIMEOUT_S)
                 return warm.spawn(self.name, source, self.reference_calls,
                                   isolation.confinement(warm.workdir, layer="forked", deny_imports=self.deny_imports),
-                                  isolation.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()))
+                                  isolation.child_env(warm.workdir), (fd_in, fd_out, self.log.fileno()), preload)
             except zygote.ZygoteDied:
                 pass
         self.workdir = isolation.prepare_workdir(self.module_path, self.name)
@@ -198,6 +199,9 @@ class ChildTransport:
     def _start(self) -> None:
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
+        for fd in (self.to_child, self.from_child):
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         try:
             self.proc = self._launch(to_child_r, from_child_w)
         finally:

@@ -8,7 +8,8 @@ output sent to the job's log file, and answers one JSON line
 (`{"exit": code, "peak_rss_mb": ...}`) on its original stdout. Between sessions it
 forgets every module loaded from the course (graders, references, conftest
 files) and restores `sys.path`, so each session imports its grader module
-afresh; the heavy libraries stay. Student code never runs here: each session's
+afresh; the heavy libraries stay. A job `{"zygotes": [[preload, deny_imports], ...]}`
+starts the warm pools of isolated children ahead of the sessions that fork from them. Student code never runs here: each session's
 `submission` fixture starts its own fresh isolated child.
 
 `WorkerPool` runs N such workers; a worker that dies or runs past the job's time
@@ -17,9 +18,9 @@ limit is killed and replaced, and only that job is lost.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
-import gc
 import importlib
 import json
 import os
@@ -41,11 +42,28 @@ from cvgrade import paths
 from cvgrade.harness import grading
 from cvgrade.sandbox import scratch, zygote
 
-JOB_TIMEOUT_S = 1800.0
-
-
-
 _PARSING = threading.Lock()  # CPython 3.11's ast.parse is not safe in two threads at once ("recursion depth mismatch")
+
+
+def _deny_imports(root: Path, topic: str) -> tuple[str, ...]:
+    """The grader's `DENY_IMPORTS` (a literal list), read from its source."""
+    with _PARSING:
+        tree = ast.parse((root / paths.GRADERS / f"test_{topic}.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DENY_IMPORTS" for t in node.targets):
+            return tuple(sorted(set(ast.literal_eval(node.value))))
+    return ()
+
+
+def zygote_plans(root: Path, topics: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(preload, deny_imports) of the zygotes that grading `topics` needs: one per set of denied modules, preloading
+    the libraries of every topic that denies that set (`warm_imports`, less what it denies)."""
+    plans: dict[tuple[str, ...], dict[str, None]] = {}
+    for topic in topics:
+        deny = _deny_imports(root, topic)
+        preload = plans.setdefault(deny, dict.fromkeys(["numpy"]))
+        preload.update(dict.fromkeys(m for m in warm_imports(root, topic) if m in zygote.PRELOADABLE and m not in deny))
+    return [(tuple(preload), deny) for deny, preload in plans.items()]
 
 
 @functools.cache
@@ -62,39 +80,23 @@ def warm_imports(root: Path, topic: str) -> tuple[str, ...]:
 # -- the worker process -------------------------------------------------------------------
 
 
-def _warm_up(names: list[str]) -> None:
-    """Import `names` (missing ones are the session's to report), then freeze the heap if that loaded anything.
-
-    Frozen objects are left out of every later garbage collection; pytest runs
-    several per session, each of which would otherwise walk all of torch.
-    """
-    loaded = len(sys.modules)
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-    if len(sys.modules) != loaded:
-        gc.collect()
-        gc.freeze()
-
-
 def _prefixes(*folders: str) -> tuple[str, ...]:
     """Each folder as a path prefix, as given and resolved."""
     return tuple({os.path.join(f, "") for f in folders} | {os.path.join(os.path.realpath(f), "") for f in folders})
 
 
-def _forget_course_modules(course_root: Path) -> None:
-    """Drop modules loaded from the course (graders, references, conftest files); keep cvgrade and libraries.
+def _forget_course_modules(course_root: Path, loaded_before: set[str]) -> None:
+    """Drop the modules a session loaded from the course (graders, references, conftest files); keep cvgrade and
+    libraries. Every session starts without any, so only modules new since `loaded_before` are looked at.
 
     Installed packages are kept even where a virtual environment sits inside the course folder.
     """
     course = _prefixes(str(course_root))
     libraries = _prefixes(*{sysconfig.get_paths()[key] for key in ("purelib", "platlib", "stdlib", "platstdlib")})
-    for name, module in list(sys.modules.items()):
+    for name in sys.modules.keys() - loaded_before:
         if name == "cvgrade" or name.startswith("cvgrade."):
             continue
-        file = getattr(module, "__file__", None) or ""
+        file = getattr(sys.modules[name], "__file__", None) or ""
         if name.split(".")[0] == "conftest" or (file.startswith(course) and not file.startswith(libraries)):
             del sys.modules[name]
 
@@ -102,15 +104,16 @@ def _forget_course_modules(course_root: Path) -> None:
 def _run_job(job: dict) -> int:
     import pytest
 
-    _warm_up(job.get("warm", []))
-    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    zygote.warm_up(job.get("warm", []))
+    saved_path, saved_cwd, loaded_before = list(sys.path), os.getcwd(), set(sys.modules)
     log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     saved_fds = os.dup(1), os.dup(2)
     sys.stdout.flush(), sys.stderr.flush()
     os.dup2(log, 1), os.dup2(log, 2)
     try:
         os.chdir(job["cwd"])
-        return int(pytest.main(job["argv"]))
+        # registered as objects, the `-p` plugins of the argv are found at once, without a scan of every entry point
+        return int(pytest.main(job["argv"], plugins=[importlib.import_module(m) for m in grading.SESSION_PLUGIN_MODULES]))
     except BaseException as error:  # a session that blows up costs its own job only
         print(f"cvgrade worker: pytest session raised {error!r}", file=sys.stderr)
         return 3
@@ -121,21 +124,35 @@ def _run_job(job: dict) -> int:
             os.close(fd)
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
-        _forget_course_modules(Path(job["cwd"]))
+        _forget_course_modules(Path(job["cwd"]), loaded_before)
+
+
+def _start_zygotes(plans: list) -> int:
+    """Start the zygotes of `plans` ([preload, deny_imports] each) ahead of the sessions that will use them."""
+    from cvgrade.harness.submission import IMPORT_TIMEOUT_S
+
+    try:
+        for preload, deny in plans:
+            zygote.prestart(tuple(preload), tuple(deny), IMPORT_TIMEOUT_S)
+    except zygote.ZygoteDied:
+        return 1
+    return 0
 
 
 def serve() -> int:
     """The worker loop (see module docstring)."""
-    sys.dont_write_bytecode = True
+    pycache = scratch.folder() / "pycache"  # the course's code, compiled (and assertion-rewritten) once per worker,
+    pycache.mkdir(mode=0o700)               # never into the course folder, readable by nobody else
+    sys.pycache_prefix, sys.dont_write_bytecode = str(pycache), False
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     scratch.folder()  # made now, it sweeps the folders of workers killed before this one
-    _warm_up(["pytest", "cvgrade.harness.plugin"])
+    zygote.warm_up(["pytest", *grading.SESSION_PLUGIN_MODULES])
     replies.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         job = json.loads(line)
-        code = _run_job(job)
+        code = _start_zygotes(job["zygotes"]) if "zygotes" in job else _run_job(job)
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         replies.write(json.dumps({"exit": code, "peak_rss_mb": round(peak_kb / 1024, 1)}) + "\n")
     return 0
@@ -167,7 +184,7 @@ def core_shares(size: int) -> list[frozenset[int] | None]:
 class Worker:
     """One warm worker process, started on first use and restarted after a failure; `cores` pins it."""
 
-    def __init__(self, job_timeout: float = JOB_TIMEOUT_S, cores: frozenset[int] | None = None):
+    def __init__(self, job_timeout: float = grading.SESSION_TIMEOUT_S, cores: frozenset[int] | None = None):
         self.job_timeout = job_timeout
         self.cores = cores
         self.process: subprocess.Popen | None = None
@@ -201,15 +218,22 @@ class Worker:
 
     def run(self, argv: list[str], cwd: Path, log: Path, warm: tuple[str, ...] = ()) -> int:
         """Run one pytest session, importing `warm` first; its exit code. Raises WorkerDied (and resets) if the worker fails."""
+        code = self._job({"argv": argv, "cwd": str(cwd), "log": str(log), "warm": list(warm)})
+        self.sessions += 1
+        return code
+
+    def _job(self, job: dict) -> int:
         if self.process is None or self.process.poll() is not None:
             self._start()
-        job = {"argv": argv, "cwd": str(cwd), "log": str(log), "warm": list(warm)}
         self.process.stdin.write(json.dumps(job) + "\n")
         self.process.stdin.flush()
         reply = self._reply(time.monotonic() + self.job_timeout)
-        self.sessions += 1
         self.peak_rss_mb = max(self.peak_rss_mb, reply["peak_rss_mb"])
         return reply["exit"]
+
+    def start_zygotes(self, plans: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> int:
+        """Have the worker start the zygotes of `plans` (`zygote_plans`) now, while it would wait anyway; 0 if it did."""
+        return self._job({"zygotes": plans})
 
     def stop(self) -> int | None:
         """End the worker and everything it started; its exit status."""
@@ -273,7 +297,7 @@ def grade_source(worker: Worker, root: Path, topic: str, source: str | None, **o
 class WorkerPool:
     """`size` warm workers fed from one queue: `submit(fn)` runs `fn(worker)` on the next free worker."""
 
-    def __init__(self, size: int, job_timeout: float = JOB_TIMEOUT_S):
+    def __init__(self, size: int, job_timeout: float = grading.SESSION_TIMEOUT_S):
         self.workers = [Worker(job_timeout, cores) for cores in core_shares(size)]
         self._jobs: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=self._loop, args=(w,), daemon=True) for w in self.workers]

@@ -7,7 +7,7 @@ Landlock rules as wide as a child's, with all of /proc (each child's own pid is
 not known yet) and its folder writable; as the machine's root, only the
 capabilities to wipe its folder and to start and kill children; no readable
 memory. Then it imports its preload list (numpy, torch, cv2, timm, ...; never a
-module its topic denies) and serves one child at a time over a Unix socket from
+module its topic denies; a later child's libraries are added before its fork) and serves one child at a time over a Unix socket from
 the grading process: `spawn` carries the student's source text, the child's
 environment, confinement and reference calls, and three descriptors (requests,
 replies, output log). The zygote wipes its folder (and, under bubblewrap, its
@@ -133,18 +133,30 @@ def _supervise(control: socket.socket, pid: int) -> int:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
+def warm_up(names) -> None:
+    """Load `names` (see `load`), then freeze the heap if that imported anything.
+
+    Frozen objects are left out of every later garbage collection: of a zygote's
+    children, and of a grading worker's pytest sessions (several per session,
+    each of which would otherwise walk all of torch).
+    """
+    loaded = len(sys.modules)
+    for name in names:
+        load(name)
+    if len(sys.modules) != loaded:
+        gc.collect()
+        gc.freeze()
+
+
 def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: bool) -> int:
     """The zygote loop (see the module docstring)."""
-    for name in preload:
-        _import_longest_prefix(name)
-    importlib.import_module("cvgrade.sandbox.child")
-    importlib.import_module("cvgrade.sandbox.server")
-    gc.freeze()  # the preloaded heap is left out of the children's garbage collections
+    warm_up(["cvgrade.sandbox.child", "cvgrade.sandbox.server", *preload])
     _send(control, {"ready": True})
     while True:
         request, fds = _recv(control, max_fds=3)
         if request is None:
             return 0
+        warm_up(request.get("preload", ()))
         _wipe(workdir)
         if wipe_tmp:
             _wipe(Path("/tmp"))
@@ -204,12 +216,16 @@ class ForkedChild:
 
 
 class Zygote:
-    """A warm, sandboxed process that forks one submission child at a time."""
+    """A warm, sandboxed process that forks one submission child at a time.
+
+    It grows: a child that needs libraries the zygote has not loaded yet has them
+    loaded by the zygote before its fork, where they stay for later children.
+    """
 
     def __init__(self, preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float):
         from cvgrade.sandbox import isolation
 
-        self.preload = preload
+        self.loaded, self.import_timeout = set(preload), import_timeout
         self.workdir = isolation.own_folder("cvgrade-zygote-")
         self.control, theirs = socket.socketpair()
         argv = isolation.python_module("cvgrade.sandbox.zygote", "--control-fd", str(theirs.fileno()),
@@ -240,19 +256,22 @@ class Zygote:
         return message["exit"]
 
     def spawn(self, name: str, source: str, reference_calls: dict, confinement_json: str, env: dict,
-              fds: tuple[int, int, int]) -> ForkedChild:
-        """Fork a child for `source` speaking on `fds` (requests in, replies out, output log)."""
+              fds: tuple[int, int, int], preload: tuple[str, ...] = ()) -> ForkedChild:
+        """Fork a child for `source` speaking on `fds` (requests in, replies out, output log), `preload` loaded first."""
         self.busy = True
+        missing = [name for name in preload if name not in self.loaded]
         request = {"name": name, "source": source, "reference_calls": reference_calls,
-                   "confinement": confinement_json, "env": env}
+                   "confinement": confinement_json, "env": env, "preload": missing}
         try:
             _send(self.control, request, fds)
-            reply, _ = _recv(self.control)
-        except OSError:
+            answered = select.select([self.control], [], [], self.import_timeout if missing else None)[0]
+            reply = _recv(self.control)[0] if answered else None
+        except (OSError, ValueError):
             reply = None
         if reply is None or type(reply.get("pid")) is not int:
             self.close()
             raise ZygoteDied("the warm process did not fork a child")
+        self.loaded.update(missing)
         return ForkedChild(self)
 
     def alive(self) -> bool:
@@ -272,19 +291,26 @@ PRELOADABLE = ("numpy", "cv2", "torch", "torchvision", "timm", "diffusers", "ope
                "skimage", "scipy", "sklearn", "pycocotools", "torchmetrics", "pytorch_fid", "vector_quantize_pytorch")
 
 
-def preload_for(source: str | None, also: tuple[str, ...] = (), deny_imports=()) -> tuple[str, ...]:
-    """The heavy libraries a submission imports at top level (NumPy always), then the modules of `also`, for its zygote;
-    never one of `deny_imports` (nor a module of it).
+# Submodules a library imports on first use rather than at import, and that nearly every grading session reaches:
+# a zygote's children would each pay them again: every request seeds NumPy's global generator (numpy.random: 20 ms),
+# torch's first backward imports the other two, with sympy (0.6 s).
+FIRST_USE_IMPORTS = {"numpy": ("numpy.random",),
+                     "torch": ("torch.nested._internal.nested_tensor", "torch.fx.experimental.symbolic_shapes")}
 
-    `also`: dotted callables of those libraries that the child will import anyway,
-    the ones its tripwire wraps: `skimage.feature.peak_local_max` adds
-    `skimage.feature` (skimage loads its submodules lazily), a method adds its
-    module (the zygote imports the longest importable prefix).
+
+def preload_for(source: str | None, also: tuple[str, ...] = (), deny_imports=()) -> tuple[str, ...]:
+    """The heavy libraries a submission imports at top level (NumPy always), then the callables of `also`, for its
+    zygote; never one of `deny_imports` (nor a callable of it).
+
+    `also`: dotted callables of those libraries that the child will reach anyway,
+    the ones its tripwire wraps. The zygote resolves each of them (`load`), so
+    lazily loaded submodules (`skimage.feature.peak_local_max` loads
+    `skimage.feature.peak` on first access) are loaded once, before the fork.
     """
     import ast
 
     wanted = {"numpy"}
-    modules = [name.rsplit(".", 1)[0] for name in also if name.split(".")[0] in PRELOADABLE and "." in name]
+    callables = {name for name in also if name.split(".")[0] in PRELOADABLE and "." in name}
     try:
         tree = ast.parse(source or "")
     except (SyntaxError, ValueError):
@@ -295,30 +321,40 @@ def preload_for(source: str | None, also: tuple[str, ...] = (), deny_imports=())
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             wanted.add(node.module.split(".")[0])
     allowed = [name for name in PRELOADABLE if name in wanted and name not in deny_imports]
-    extra = sorted({m for m in modules if m.split(".")[0] not in deny_imports} - wanted)
+    extra = sorted(name for name in callables if name.split(".")[0] not in deny_imports)
     return tuple(allowed) + tuple(extra)
 
 
-def _import_longest_prefix(dotted: str) -> None:
-    """Import `dotted`, or the longest module prefix of it (`pkg.mod.Class.method` imports `pkg.mod`)."""
+def load(dotted: str) -> None:
+    """Import `dotted`, a module or a callable reached from its longest importable module prefix
+    (`pkg.mod.Class.method` imports `pkg.mod` and looks up `Class.method`), and what its library imports on first
+    use (`FIRST_USE_IMPORTS`). What cannot be found is left for the session to report."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         try:
-            importlib.import_module(".".join(parts[:cut]))
-            return
+            owner = importlib.import_module(".".join(parts[:cut]))
         except ImportError:
             continue
+        with contextlib.suppress(Exception):  # a lazy attribute's own import failing is the session's to report
+            for attr in parts[cut:]:
+                owner = getattr(owner, attr)
+        break
+    for name in FIRST_USE_IMPORTS.get(parts[0], ()):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
-_POOL: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Zygote]] = {}
+_POOL: dict[tuple[str, tuple[str, ...]], list[Zygote]] = {}
 _POOL_LOCK = threading.Lock()
 
 
 def acquire(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float) -> Zygote:
-    """An idle zygote in the current sandbox mode with `preload` imported and `deny_imports` out of reach."""
+    """An idle zygote in the current sandbox mode with `deny_imports` out of reach; a new one starts with `preload`
+    imported (an idle one loads what it lacks at `Zygote.spawn`). One zygote serves every topic that denies the
+    same modules, so a batch of many topics starts few zygotes."""
     from cvgrade.sandbox import isolation
 
-    key = (isolation.mode(), preload, deny_imports)
+    key = (isolation.mode(), deny_imports)
     with _POOL_LOCK:
         zygotes = _POOL.setdefault(key, [])
         zygotes[:] = [z for z in zygotes if z.alive()]
@@ -331,6 +367,11 @@ def acquire(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_time
     with _POOL_LOCK:
         _POOL[key].append(zygote)
     return zygote
+
+
+def prestart(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_timeout: float) -> None:
+    """Have an idle zygote for `deny_imports` ready (started with `preload` if there is none), before any child."""
+    acquire(preload, deny_imports, import_timeout).busy = False
 
 
 @atexit.register

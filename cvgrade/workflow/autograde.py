@@ -132,32 +132,41 @@ def autograde(course: Course, topic: str, *, workers: int = 1, force: bool = Fal
     `pool`: warm workers to use (and leave running) instead of `workers` new ones: a
     `WorkerPool`, or a `cvgrade.harness.dask_pool.DaskPool` (anything with `grade(root, topic, source, **options)`).
     """
+    return autograde_topics(course, [topic], workers=workers, force=force, gradescope_json=gradescope_json,
+                            progress_stream=progress_stream, pool=pool, **options)[topic]
+
+
+def autograde_topics(course: Course, topics: list[str], *, workers: int = 1, force: bool = False,
+                     gradescope_json: bool = False, progress_stream=None, pool=None, **options) -> dict[str, list[Outcome]]:
+    """`autograde` of several topics as one batch: every submission is queued at once, so no worker waits for the
+    last submission of a topic before it starts on the next; topic -> outcomes."""
     policy = feedback.CvgradeFeedback(config=course.config())
-    outcomes: dict[str, Outcome] = {}
+    outcomes: dict[str, dict[str, Outcome]] = {topic: {} for topic in topics}
     todo = []
-    for student in course.students(topic):
-        previous = None if force else already_graded(course, topic, student)
-        if previous is None:
-            todo.append(student)
-        else:
-            outcomes[student] = Outcome(student, previous["score"], previous["max_score"], "skipped")
+    for topic in topics:
+        for student in course.students(topic):
+            previous = None if force else already_graded(course, topic, student)
+            if previous is None:
+                todo.append((topic, student))
+            else:
+                outcomes[topic][student] = Outcome(student, previous["score"], previous["max_score"], "skipped")
     bar = Progress(len(todo), stream=progress_stream)
     with gradebook.open_gradebook(course.db_url, course.course_id) as book, contextlib.ExitStack() as own:
         pool = pool or own.enter_context(WorkerPool(min(workers, len(todo) or 1)))
         futures, digests = {}, {}
-        for student in todo:
-            source, digests[student] = submitted_source(course, topic, student)
-            futures[pool.grade(course.kit, topic, source, **options)] = student
+        for topic, student in todo:
+            source, digests[topic, student] = submitted_source(course, topic, student)
+            futures[pool.grade(course.kit, topic, source, **options)] = topic, student
         for future in as_completed(futures):
-            student = futures[future]
-            report = with_metadata(future.result(), topic, student, digests[student])
+            topic, student = futures[future]
+            report = with_metadata(future.result(), topic, student, digests[topic, student])
             write_results(course, topic, student, report, policy, gradescope_json=gradescope_json)
             submitted = course.topic_dir("submitted", topic, student)
             gradebook.record(book, topic, student, report["score"], _collected_timestamp(submitted))
-            outcomes[student] = Outcome(student, report["score"], report["max_score"], report["status"])
-            bar.advance(f"{student}: {report['score']:g}/{report['max_score']:g}")
+            outcomes[topic][student] = Outcome(student, report["score"], report["max_score"], report["status"])
+            bar.advance(f"{student}{f' {topic}' if len(topics) > 1 else ''}: {report['score']:g}/{report['max_score']:g}")
         bar.close()
-    return [outcomes[s] for s in sorted(outcomes)]
+    return {topic: [found[s] for s in sorted(found)] for topic, found in outcomes.items()}
 
 
 def outcome_table(topic: str, outcomes: list[Outcome]) -> str:

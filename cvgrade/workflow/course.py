@@ -14,9 +14,11 @@ their own folder and student id, so one OS account can play many.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,19 +125,28 @@ def create_course(root: Path, kit: Path, *, course_id: str, exchange: Path) -> C
     return Course(root, kit)
 
 
-def topic_points(kit: Path, topics: list[str]) -> dict[str, float]:
-    """Each topic's maximum score, from one collection of its graders (nothing runs)."""
+def topic_points(kit: Path, topics: list[str], worker=None) -> dict[str, float]:
+    """Each topic's maximum score, from one collection of its graders (nothing runs): in a new process, or as a
+    session of the warm grading `worker` (`cvgrade.harness.workers.Worker`), which keeps the graders' libraries."""
     with tempfile.TemporaryDirectory(prefix="cvgrade-collect-", dir=scratch.folder()) as tmp:
         report = Path(tmp) / "report.json"
         command = grading.pytest_command(kit, topics[0], "solutions", report, isolated=False) + ["--collect-only"]
         command += [str(kit / paths.GRADERS / f"test_{topic}.py") for topic in topics[1:]]
-        done = subprocess.run(command, cwd=kit, capture_output=True, text=True)
+        if worker is None:
+            done = subprocess.run(command, cwd=kit, capture_output=True, text=True)
+            output = done.stdout[-2000:] + done.stderr[-2000:]
+        else:
+            from cvgrade.harness.workers import warm_imports
+
+            log = Path(tmp) / "session.log"
+            worker.run(command[3:], kit, log, tuple(dict.fromkeys(m for t in topics for m in warm_imports(kit, t))))
+            output = log.read_text(errors="replace")[-4000:] if log.is_file() else ""
         if not report.is_file():
-            raise CourseError(f"could not collect the graders of {', '.join(topics)}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+            raise CourseError(f"could not collect the graders of {', '.join(topics)}:\n{output}")
         found = json.loads(report.read_text())["topics"]
         missing = [topic for topic in topics if topic not in found]
         if missing:
-            raise CourseError(f"no graded tests collected for {', '.join(missing)}:\n{done.stdout[-2000:]}")
+            raise CourseError(f"no graded tests collected for {', '.join(missing)}:\n{output}")
         return {topic: found[topic]["max_score"] for topic in topics}
 
 
@@ -190,14 +201,40 @@ def _exchange_step(api, step: str, topic: str, what: str) -> None:
     require_success(capture_log(app), f"{what} {topic}")
 
 
-def release_topics(course: Course, topics: list[str]) -> None:
-    """For each topic: assemble the source, then nbgrader generate_assignment and release_assignment (forced)."""
-    points = topic_points(course.kit, topics)
+def release_topics(course: Course, topics: list[str], pool=None) -> None:
+    """For each topic: assemble the source, then nbgrader generate_assignment and release_assignment (forced).
+
+    `pool`: a `cvgrade.harness.workers.WorkerPool` about to grade these topics. Its
+    workers collect the points (a share of the topics each, while nbgrader starts),
+    importing the graders' libraries they would import for grading anyway, then
+    start the zygotes of every topic while nbgrader releases.
+    """
+    if pool is None:
+        points = topic_points(course.kit, topics)
+    else:
+        shares = [share for share in (topics[i::len(pool.workers)] for i in range(len(pool.workers))) if share]
+        collected = [Future() for _ in shares]
+        for share, found in zip(shares, collected):
+            pool.submit(functools.partial(_collect_then_warm_up, course.kit, share, topics, found))
     api = course.api(**{"ExchangeReleaseAssignment.force": True})
+    if pool is not None:
+        points = {topic: value for found in collected for topic, value in found.result().items()}
     for topic in topics:
         assemble_source(course, topic, points[topic])
         require_success(api.generate_assignment(topic, force=True), f"generate_assignment {topic}")
         require_success(api.release_assignment(topic), f"release_assignment {topic}")
+
+
+def _collect_then_warm_up(kit: Path, share: list[str], topics: list[str], found: Future, worker) -> None:
+    """On a warm worker: the points of `share` into `found`, then the zygotes for grading `topics` (best effort)."""
+    from cvgrade.harness.workers import zygote_plans
+
+    try:
+        found.set_result(topic_points(kit, share, worker))
+    except BaseException as error:
+        found.set_exception(error)
+        return
+    worker.start_zygotes(zygote_plans(kit, topics))
 
 
 def add_students(course: Course, students: list[str]) -> None:

@@ -10,8 +10,9 @@ simulated students fetch it and submit one kind of sample each (derived at run t
 - malicious: the stub with `samples/malicious.py` appended (fake results, fake
   report files, patched comparisons, objects that claim to equal anything).
 
-The instructor collects, `autograde`s every topic with warm workers and a
-progress bar, and exports the gradebook; the demo prints the grade table and the
+The warm workers start first: they collect each topic's points for the release
+and start their zygotes while nbgrader works. The instructor collects,
+`autograde`s every topic as one batch with a progress bar, and exports the gradebook; the demo prints the grade table and the
 paths of the feedback pages and the CSV.
 """
 
@@ -89,21 +90,19 @@ def run(workers: int = 2, keep: Path | None = None, topics: list[str] | None = N
     def step(text: str) -> None:
         print(f"[{time.monotonic() - start:5.0f} s] {text}", flush=True)
 
-    step(f"course {course.root}; releasing {len(topics)} topics through nbgrader: {', '.join(topics)}")
-    course_mod.release_topics(course, topics)
-    course_mod.add_students(course, list(STUDENTS))
-    step(f"students {', '.join(f'{s} ({k})' for s, k in STUDENTS.items())} fetch and submit")
-    for student, kind in STUDENTS.items():
-        student_work(course, topics, student, kind, base / "home" / student)
-    step("instructor collects")
-    for topic in topics:
-        course_mod.collect(course, topic)
-    scores = {}
-    with WorkerPool(workers) as pool:
+    with WorkerPool(workers) as pool:  # started first: its workers collect the points, warming up for grading
+        step(f"course {course.root}; releasing {len(topics)} topics through nbgrader: {', '.join(topics)}")
+        course_mod.release_topics(course, topics, pool=pool)
+        course_mod.add_students(course, list(STUDENTS))
+        step(f"students {', '.join(f'{s} ({k})' for s, k in STUDENTS.items())} fetch and submit")
+        for student, kind in STUDENTS.items():
+            student_work(course, topics, student, kind, base / "home" / student)
+        step("instructor collects")
         for topic in topics:
-            step(f"autograde {topic} ({workers} warm workers)")
-            for outcome in autograde.autograde(course, topic, pool=pool, force=True, progress_stream=sys.stdout):
-                scores[(outcome.student, topic)] = outcome
+            course_mod.collect(course, topic)
+        step(f"autograde {len(topics)} topics as one batch ({workers} warm workers)")
+        batch = autograde.autograde_topics(course, topics, pool=pool, force=True, progress_stream=sys.stdout)
+        scores = {(outcome.student, topic): outcome for topic, outcomes in batch.items() for outcome in outcomes}
         peaks = [f"{w.peak_rss_mb:.0f} MB" for w in pool.workers if w.sessions]
     grades_csv = course_mod.export_csv(course, base / "grades.csv")
     step("done\n")
