@@ -199,8 +199,8 @@ class ChildTransport:
     def _start(self) -> None:
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
-        for fd in (self.to_child, self.from_child):
-            with contextlib.suppress(OSError):
+        for fd in (self.to_child, self.from_child):  # an image crosses in one write, not sixteen 64 KiB wake-ups
+            with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: the default stays
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         try:
             self.proc = self._launch(to_child_r, from_child_w)
