@@ -18,6 +18,7 @@ import json
 import re
 from concurrent.futures import Future
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 PLUGIN = "cvgrade-grading-worker"
@@ -54,8 +55,11 @@ class DaskPool:
         local = _LOCAL.match(address)
         self.cluster = None
         if local:
-            self.cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            # saturation 1.0: the scheduler hands a worker its next submission only when it is free, as the local
+            # pool's queue does; above it, a worker may hold two while another idles at the end of a batch
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                self.cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
             self.client = Client(self.cluster)
         else:
             self.client = Client(address)
