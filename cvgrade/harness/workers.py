@@ -9,8 +9,9 @@ output sent to the job's log file, and answers one JSON line
 forgets every module loaded from the course (graders, references, conftest
 files) and restores `sys.path`, so each session imports its grader module
 afresh; the heavy libraries stay. A job `{"zygotes": [[preload, deny_imports], ...]}`
-starts the warm pools of isolated children ahead of the sessions that fork from them. Student code never runs here: each session's
-`submission` fixture starts its own fresh isolated child.
+starts the warm pools of isolated children ahead of the sessions that fork from
+them. Student code never runs here: each session's `submission` fixture starts
+its own fresh isolated child.
 
 `WorkerPool` runs N such workers; a worker that dies or runs past the job's time
 limit is killed and replaced, and only that job is lost.

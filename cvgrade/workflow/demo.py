@@ -12,8 +12,9 @@ simulated students fetch it and submit one kind of sample each (derived at run t
 
 The warm workers start first: they collect each topic's points for the release
 and start their zygotes while nbgrader works. The instructor collects,
-`autograde`s every topic as one batch with a progress bar, and exports the gradebook; the demo prints the grade table and the
-paths of the feedback pages and the CSV.
+`autograde`s every topic as one batch with a progress bar, and exports the
+gradebook; the demo prints the grade table and the paths of the feedback pages
+and the CSV.
 """
 
 from __future__ import annotations
