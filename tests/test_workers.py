@@ -92,3 +92,19 @@ def test_a_worker_compiles_the_course_into_its_own_scratch_folder_only(tmp_path)
     finally:
         worker.stop()
     assert not list(tmp_path.rglob("__pycache__"))
+
+
+def test_a_worker_collects_the_points_of_a_fresh_process_and_starts_the_zygotes_grading_needs(root):
+    """What `release_topics(..., pool=...)` asks of each worker, against a collection in a new process."""
+    from cvgrade.workflow import course
+
+    topics = ["image_filtering", "features"]
+    plans = dict((deny, preload) for preload, deny in workers.zygote_plans(root, [*topics, "vae"]))
+    assert set(plans) == {("cv2",), ()}
+    assert "cv2" not in plans[("cv2",)] and plans[("cv2",)][0] == "numpy" and "torch" in plans[()]
+    worker = workers.Worker()
+    try:
+        assert course.topic_points(root, topics, worker) == course.topic_points(root, topics)
+        assert worker.start_zygotes(workers.zygote_plans(root, topics)) == 0
+    finally:
+        worker.stop()
