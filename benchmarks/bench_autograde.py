@@ -17,11 +17,15 @@ stub, in turn):
 Both sides are timed as one command over all students (start-up included):
 seconds per submission and the ratio. The pool is then timed warm (its workers
 have graded once, so what remains is the work per submission), with 1 and 2
-workers: seconds per submission and the speed-up; then the same warm, on a Dask
-LocalCluster of 1 and 2 worker processes (`--scheduler local:N`), with the
-overhead per submission against the local pool of the same size. Last, the peak
-memory of each warm worker. Figures only: nothing is asserted. `--no-nbgrader`
-skips the nbgrader side (the pools' figures only).
+workers, and on a Dask LocalCluster of 1 and 2 worker processes (`--scheduler
+local:N`). The local pool and the cluster of a size are up side by side and
+take turns over `--rounds` rounds: a single pair of runs on a shared 2-core
+machine differs by ±15 % from noise alone, and one worker process can stay that
+much faster or slower than another for its whole life. Printed: the median
+seconds per submission of each, the speed-up, Dask's overhead per submission
+against the local pool, and every round's figure; last, the peak memory of each
+warm local worker. Figures only: nothing is asserted. `--no-nbgrader` skips the
+nbgrader side (the pools' figures only).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import argparse
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,13 +99,22 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def warm_pool_seconds(course: course_mod.Course, topic: str, pool_factory) -> tuple[float, list[float]]:
-    """Seconds to grade every submission with a pool whose workers have each graded once; their peak memory."""
-    with pool_factory() as pool:
-        autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())  # warm-up: imports, zygotes
-        start = time.monotonic()
+def warm_rounds(course: course_mod.Course, topic: str, pools: dict, rounds: int) -> dict[str, list[float]]:
+    """Pool name -> seconds for grading every submission, in each of `rounds` rounds.
+
+    Every pool has graded the batch once before (imports, zygotes). The pools stay up
+    side by side and take turns, in alternating order, so that a slow spell of the
+    machine falls on both sides alike.
+    """
+    seconds: dict[str, list[float]] = {name: [] for name in pools}
+    for pool in pools.values():
         autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())
-        return time.monotonic() - start, [w.peak_rss_mb for w in pool.workers]
+    for turn in range(rounds):
+        for name in (list(pools) if turn % 2 == 0 else list(reversed(pools))):
+            start = time.monotonic()
+            autograde(course, topic, force=True, pool=pools[name], progress_stream=io.StringIO())
+            seconds[name].append(time.monotonic() - start)
+    return seconds
 
 
 def main() -> None:
@@ -108,6 +122,7 @@ def main() -> None:
     parser.add_argument("--topic", default="image_filtering")
     parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--no-nbgrader", action="store_true", help="time the cvgrade pools only")
+    parser.add_argument("--rounds", type=int, default=3, help="warm rounds per pool (default 3): medians are reported")
     args = parser.parse_args()
     kit, topic = course_mod.kit_root(), args.topic
     base = Path(tempfile.mkdtemp(prefix="cvgrade-bench-"))
@@ -133,10 +148,11 @@ def main() -> None:
     cli = [sys.executable, "-m", "cvgrade", "autograde", topic, "--force"]
     one = timed(cli + ["--workers", "1"], ours.root) / n
     two = timed(cli + ["--workers", "2"], ours.root) / n
-    warm_one, _ = warm_pool_seconds(ours, topic, lambda: WorkerPool(1))
-    warm_two, peaks = warm_pool_seconds(ours, topic, lambda: WorkerPool(2))
-    dask_one, _ = warm_pool_seconds(ours, topic, lambda: DaskPool("local:1"))
-    dask_two, _ = warm_pool_seconds(ours, topic, lambda: DaskPool("local:2"))
+    warm = {}
+    for size in (1, 2):
+        with WorkerPool(size) as local, DaskPool(f"local:{size}") as cluster:
+            times = warm_rounds(ours, topic, {"local": local, "dask": cluster}, args.rounds)
+            warm[size] = {name: statistics.median(t) / n for name, t in times.items()}, times, local.workers
     nb = None if args.no_nbgrader else timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"],
                                              theirs.root) / n
 
@@ -148,15 +164,20 @@ def main() -> None:
     else:
         print(f"{'  cvgrade autograde, 1 worker':36}{one:14.2f}")
     print(f"{'  cvgrade autograde, 2 workers':36}{two:14.2f}   {one / two:5.2f}x speed-up over 1 worker")
-    print("warm pool (each worker has graded once)")
-    print(f"{'  1 worker':36}{warm_one / n:14.2f}" + (f"   {nb * n / warm_one:5.1f}x faster than nbgrader" if nb else ""))
-    print(f"{'  2 workers':36}{warm_two / n:14.2f}   {warm_one / warm_two:5.2f}x speed-up over 1 worker")
-    print("warm Dask LocalCluster (--scheduler local:N)")
-    print(f"{'  1 worker process':36}{dask_one / n:14.2f}   overhead {100 * (dask_one / warm_one - 1):+5.1f}% "
+    (local_one, dask_one), (local_two, dask_two) = ((warm[k][0]["local"], warm[k][0]["dask"]) for k in (1, 2))
+    print(f"warm (each worker has graded once): median of {args.rounds} rounds, the local pool and a Dask LocalCluster "
+          "(--scheduler local:N) of the same size taking turns")
+    print(f"{'  local pool, 1 worker':36}{local_one:14.2f}" + (f"   {nb / local_one:5.1f}x faster than nbgrader" if nb else ""))
+    print(f"{'  local pool, 2 workers':36}{local_two:14.2f}   {local_one / local_two:5.2f}x speed-up over 1 worker")
+    print(f"{'  Dask, 1 worker process':36}{dask_one:14.2f}   overhead {100 * (dask_one / local_one - 1):+5.1f}% "
           "against the local pool")
-    print(f"{'  2 worker processes':36}{dask_two / n:14.2f}   overhead {100 * (dask_two / warm_two - 1):+5.1f}% "
+    print(f"{'  Dask, 2 worker processes':36}{dask_two:14.2f}   overhead {100 * (dask_two / local_two - 1):+5.1f}% "
           f"against the local pool; {dask_one / dask_two:5.2f}x speed-up over 1")
-    print("peak memory per worker: " + ", ".join(f"{p:.0f} MB" for p in peaks))
+    for size in (1, 2):
+        rounds = warm[size][1]
+        print(f"  rounds, {size} worker(s), s/submission: " + "; ".join(
+            f"{name} " + " ".join(f"{t / n:.3f}" for t in times) for name, times in rounds.items()))
+    print("peak memory per local worker: " + ", ".join(f"{w.peak_rss_mb:.0f} MB" for w in warm[2][2]))
     ours_csv = course_mod.export_csv(ours, base / "ours.csv")
     if nb is not None:
         print(f"scores: cvgrade {ours_csv}, nbgrader {course_mod.export_csv(theirs, base / 'theirs.csv')}")
