@@ -148,11 +148,11 @@ def main() -> None:
     cli = [sys.executable, "-m", "cvgrade", "autograde", topic, "--force"]
     one = timed(cli + ["--workers", "1"], ours.root) / n
     two = timed(cli + ["--workers", "2"], ours.root) / n
-    warm = {}
+    rounds: dict[int, dict[str, list[float]]] = {}  # pool size -> pool name -> seconds per round
     for size in (1, 2):
         with WorkerPool(size) as local, DaskPool(f"local:{size}") as cluster:
-            times = warm_rounds(ours, topic, {"local": local, "dask": cluster}, args.rounds)
-            warm[size] = {name: statistics.median(t) / n for name, t in times.items()}, times, local.workers
+            rounds[size] = warm_rounds(ours, topic, {"local": local, "dask": cluster}, args.rounds)
+            peaks = [w.peak_rss_mb for w in local.workers]
     nb = None if args.no_nbgrader else timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"],
                                              theirs.root) / n
 
@@ -164,7 +164,8 @@ def main() -> None:
     else:
         print(f"{'  cvgrade autograde, 1 worker':36}{one:14.2f}")
     print(f"{'  cvgrade autograde, 2 workers':36}{two:14.2f}   {one / two:5.2f}x speed-up over 1 worker")
-    (local_one, dask_one), (local_two, dask_two) = ((warm[k][0]["local"], warm[k][0]["dask"]) for k in (1, 2))
+    (local_one, dask_one), (local_two, dask_two) = (
+        (statistics.median(rounds[size]["local"]) / n, statistics.median(rounds[size]["dask"]) / n) for size in (1, 2))
     print(f"warm (each worker has graded once): median of {args.rounds} rounds, the local pool and a Dask LocalCluster "
           "(--scheduler local:N) of the same size taking turns")
     print(f"{'  local pool, 1 worker':36}{local_one:14.2f}" + (f"   {nb / local_one:5.1f}x faster than nbgrader" if nb else ""))
@@ -173,11 +174,10 @@ def main() -> None:
           "against the local pool")
     print(f"{'  Dask, 2 worker processes':36}{dask_two:14.2f}   overhead {100 * (dask_two / local_two - 1):+5.1f}% "
           f"against the local pool; {dask_one / dask_two:5.2f}x speed-up over 1")
-    for size in (1, 2):
-        rounds = warm[size][1]
+    for size, by_pool in rounds.items():
         print(f"  rounds, {size} worker(s), s/submission: " + "; ".join(
-            f"{name} " + " ".join(f"{t / n:.3f}" for t in times) for name, times in rounds.items()))
-    print("peak memory per local worker: " + ", ".join(f"{w.peak_rss_mb:.0f} MB" for w in warm[2][2]))
+            f"{name} " + " ".join(f"{t / n:.3f}" for t in times) for name, times in by_pool.items()))
+    print("peak memory per local worker: " + ", ".join(f"{p:.0f} MB" for p in peaks))
     ours_csv = course_mod.export_csv(ours, base / "ours.csv")
     if nb is not None:
         print(f"scores: cvgrade {ours_csv}, nbgrader {course_mod.export_csv(theirs, base / 'theirs.csv')}")

@@ -25,8 +25,8 @@ SESSION_TIMEOUT_S = 1800.0  # a grading session's limit (a grader's own bug: stu
 # idle: a thread per test costs a millisecond each, and the session's limit is SESSION_TIMEOUT_S. unraisableexception's
 # five garbage collections of a torch-sized heap per session buy nothing a report shows. Of pytest's own plugins,
 # those that wrap every test phase (warning and log capture, the thread excepthook) or only serve other outputs and
-# workflows are off: 5-9 % of a warm worker's whole 13-topic submission (919 tests). Graders keep fixtures (tmp_path, monkeypatch,
-# recwarn, capsys), marks and unittest collection; a warning a grader raises goes to the session's stderr.
+# workflows are off: 5-9 % of a warm worker's whole 13-topic submission (919 tests). Graders keep their fixtures
+# (tmp_path, monkeypatch, recwarn, capsys), marks and unittest collection; a grader's warning goes to stderr.
 SESSION_PLUGIN_MODULES = ("cvgrade.harness.plugin", "pytest_timeout")
 SESSION_BLOCKED_PLUGINS = ("cacheprovider", "unraisableexception", "threadexception", "warnings", "logging",
                            "debugging", "doctest", "junitxml", "pastebin", "legacypath", "setuponly", "setupplan",
