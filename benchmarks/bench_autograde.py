@@ -168,7 +168,8 @@ def main() -> None:
         (statistics.median(rounds[size]["local"]) / n, statistics.median(rounds[size]["dask"]) / n) for size in (1, 2))
     print(f"warm (each worker has graded once): median of {args.rounds} rounds, the local pool and a Dask LocalCluster "
           "(--scheduler local:N) of the same size taking turns")
-    print(f"{'  local pool, 1 worker':36}{local_one:14.2f}" + (f"   {nb / local_one:5.1f}x faster than nbgrader" if nb else ""))
+    print(f"{'  local pool, 1 worker':36}{local_one:14.2f}"
+          + (f"   {nb / local_one:5.1f}x faster than nbgrader" if nb else ""))
     print(f"{'  local pool, 2 workers':36}{local_two:14.2f}   {local_one / local_two:5.2f}x speed-up over 1 worker")
     print(f"{'  Dask, 1 worker process':36}{dask_one:14.2f}   overhead {100 * (dask_one / local_one - 1):+5.1f}% "
           "against the local pool")
