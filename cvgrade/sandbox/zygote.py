@@ -10,10 +10,11 @@ memory. Then it imports its preload list (numpy, torch, cv2, timm, ...; never a
 module its topic denies; a later child's libraries are added before its fork)
 and serves one child at a time over a Unix socket from the grading process:
 `spawn` carries the student's source text, the child's environment, confinement
-and reference calls, and three descriptors (requests, replies, output log). The zygote wipes its folder (and, under bubblewrap, its
-private /tmp), writes the module there, forks, and the child adds its own
-confinement (`cvgrade.sandbox.child.serve`: limits, a narrower Landlock layer, the
-privilege drop, seccomp) before importing the student's code. The zygote itself
+and reference calls, and three descriptors (requests, replies, output log). The
+zygote wipes its folder (and, under bubblewrap, its private /tmp), writes the
+module there, forks, and the child adds its own confinement
+(`cvgrade.sandbox.child.serve`: limits, a narrower Landlock layer, the privilege
+drop, seccomp) before importing the student's code. The zygote itself
 runs no student code; it reports the child's exit status, and kills the child
 when asked or when the grading process goes away. So every submission still
 gets a fresh process, without paying the imports again.
