@@ -82,7 +82,10 @@ def test_a_worker_compiles_the_course_into_its_own_scratch_folder_only(tmp_path)
         "import sys, tempfile\nfrom pathlib import Path\n\n"
         "def test_probe():\n"
         "    assert not sys.dont_write_bytecode and sys.pycache_prefix.startswith(tempfile.gettempdir())\n"
-        "    assert list(Path(sys.pycache_prefix).rglob('test_probe*.pyc')), 'the rewritten module was not cached'\n")
+        "    assert list(Path(sys.pycache_prefix).rglob('test_probe*.pyc')), 'the rewritten module was not cached'\n"
+        "    import tabnanny  # a stdlib module that no worker has imported: its loader reads the stdlib's own cache\n"
+        "    assert type(tabnanny.__loader__).__name__ == 'LibraryLoader'\n"
+        "    assert not list(Path(sys.pycache_prefix).rglob('tabnanny*')), 'a library was compiled for the worker'\n")
     worker = workers.Worker()
     try:
         for _ in range(2):
@@ -92,6 +95,30 @@ def test_a_worker_compiles_the_course_into_its_own_scratch_folder_only(tmp_path)
     finally:
         worker.stop()
     assert not list(tmp_path.rglob("__pycache__"))
+
+
+def test_a_library_loader_reads_and_keeps_the_bytecode_beside_the_source(monkeypatch, tmp_path):
+    """Under a private `sys.pycache_prefix`, a library's bytecode is still the one its own `__pycache__` holds."""
+    import importlib.util
+    import py_compile
+    import tabnanny
+    from pathlib import Path
+
+    from cvgrade.harness.bytecode import LibraryLoader, library_folders
+
+    assert os.path.join(os.path.realpath(os.path.dirname(tabnanny.__file__)), "") in library_folders()
+    source = tmp_path / "library" / "probe.py"
+    source.parent.mkdir()
+    source.write_text("VALUE = 1\n")
+    own = Path(py_compile.compile(str(source), doraise=True))  # no prefix yet: `library/__pycache__/`
+    private = tmp_path / "private"
+    monkeypatch.setattr(sys, "pycache_prefix", str(private))
+    loader, asked = LibraryLoader("probe", str(source)), importlib.util.cache_from_source(str(source))
+    assert asked.startswith(str(private)) and own.parent.name == "__pycache__"
+    assert loader.get_data(asked) == own.read_bytes()
+    loader.set_data(asked, b"not bytecode")
+    assert own.read_bytes()[:4] == importlib.util.MAGIC_NUMBER and not private.exists()
+    assert loader.get_data(str(source)) == source.read_bytes()  # any other file, as asked
 
 
 def test_a_worker_collects_the_points_of_a_fresh_process_and_starts_the_zygotes_grading_needs(root):

@@ -1,6 +1,7 @@
 """The warm pool: children forked from a zygote are fresh, confined, and leave nothing to the next student."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -123,11 +124,38 @@ def test_a_zygote_grows_to_serve_a_submission_that_needs_more_libraries(toy_modu
     plain.close()
     (warm,) = _zygotes()
     assert "scipy" not in warm.loaded
-    source = "import sys\nimport scipy\n\ndef loaded():\n    return 'scipy' in sys.modules\n"
+    source = "import sys\nFORKED_WITH_SCIPY = 'scipy' in sys.modules\nimport scipy\n\ndef loaded():\n    return FORKED_WITH_SCIPY\n"
     more = open_submission(toy_module(source), "toy", isolated=True, call_timeout=30)
-    assert more.call("loaded") is True
+    assert more.call("loaded") is True, "the child was forked before its zygote loaded what it needs"
     more.close()
     assert _zygotes() == [warm] and "scipy" in warm.loaded
+
+
+def test_closing_a_submission_does_not_wait_for_its_child_to_exit(toy_module):
+    """The exit status is read when the zygote is next needed; the killed child is gone all the same."""
+    sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
+    pid = sub.call("look_for_traces")[2]
+    sub.close()
+    (warm,) = _zygotes()
+    assert warm.killing and warm.busy
+    again = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
+    found, _, second_pid = again.call("look_for_traces")
+    assert (found, _zygotes(), warm.killing) == ([], [warm], False) and second_pid != pid
+    again.close()
+
+
+def test_a_kill_that_crosses_the_childs_own_exit_leaves_the_zygote_serving(toy_module):
+    """The child ends by itself (SIGALRM) after its reply; the grading process, not having looked, still asks for a kill."""
+    source = "import signal\n\ndef end_soon():\n    signal.setitimer(signal.ITIMER_REAL, 0.05)\n"
+    sub = open_submission(toy_module(source), "toy", isolated=True, call_timeout=10)
+    sub.call("end_soon")
+    time.sleep(0.5)  # ten times the timer: the zygote has reported the exit, which nobody reads before the kill
+    sub.close()
+    (warm,) = _zygotes()
+    again = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
+    assert again.call("look_for_traces")[0] == []
+    again.close()
+    assert _zygotes() == [warm] and warm.alive()
 
 
 def test_a_dead_zygote_is_replaced(toy_module):

@@ -26,13 +26,15 @@ SESSION_TIMEOUT_S = 1800.0  # a grading session's limit (a grader's own bug: stu
 # five garbage collections of a torch-sized heap per session buy nothing a report shows. Of pytest's own plugins,
 # those that wrap every test phase (warning and log capture, the thread excepthook) or only serve other outputs and
 # workflows are off: 5-9 % of a warm worker's whole 13-topic submission (919 tests). Graders keep their fixtures
-# (tmp_path, monkeypatch, recwarn, capsys), marks and unittest collection; a grader's warning goes to stderr.
+# (tmp_path, monkeypatch, recwarn, capsys), marks and unittest collection; a grader's warning goes to stderr. Output
+# is not captured per test phase (a quarter of pytest's own time per test), only the session's, into its log.
 SESSION_PLUGIN_MODULES = ("cvgrade.harness.plugin", "pytest_timeout")
 SESSION_BLOCKED_PLUGINS = ("cacheprovider", "unraisableexception", "threadexception", "warnings", "logging",
                            "debugging", "doctest", "junitxml", "pastebin", "legacypath", "setuponly", "setupplan",
                            "stepwise")
 SESSION_PLUGINS = ("--disable-plugin-autoload", *(arg for m in SESSION_PLUGIN_MODULES for arg in ("-p", m)),
-                   "-o", "timeout=0", *(arg for m in SESSION_BLOCKED_PLUGINS for arg in ("-p", f"no:{m}")))
+                   "-o", "timeout=0", *(arg for m in SESSION_BLOCKED_PLUGINS for arg in ("-p", f"no:{m}")),
+                   "--capture=no")
 GRADING_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # a warm worker's sessions too: SESSION_PLUGINS only
 

@@ -40,7 +40,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from cvgrade import paths
-from cvgrade.harness import grading
+from cvgrade.harness import bytecode, grading
 from cvgrade.sandbox import scratch, zygote
 
 _PARSING = threading.Lock()  # CPython 3.11's ast.parse is not safe in two threads at once ("recursion depth mismatch")
@@ -144,7 +144,7 @@ def serve() -> int:
     """The worker loop (see module docstring)."""
     pycache = scratch.folder() / "pycache"  # the course's code, compiled (and assertion-rewritten) once per worker,
     pycache.mkdir(mode=0o700)               # never into the course folder, readable by nobody else
-    sys.pycache_prefix, sys.dont_write_bytecode = str(pycache), False
+    bytecode.private_course_bytecode(str(pycache))
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)

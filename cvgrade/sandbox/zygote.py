@@ -10,14 +10,19 @@ memory. Then it imports its preload list (numpy, torch, cv2, timm, ...; never a
 module its topic denies; a later child's libraries are added before its fork)
 and serves one child at a time over a Unix socket from the grading process:
 `spawn` carries the student's source text, the child's environment, confinement
-and reference calls, and three descriptors (requests, replies, output log). The
-zygote wipes its folder (and, under bubblewrap, its private /tmp), writes the
-module there, forks, and the child adds its own confinement
+and reference calls, and three descriptors (requests, replies, output log).
+Once a child has ended, the zygote wipes its folder (and, under bubblewrap, its
+private /tmp) and forks the next child ahead of its request: that process waits
+on a socket of its own. At `spawn` the zygote writes the module into its folder
+(forking again first if the request made it load more libraries) and hands the
+request to the waiting child, which adds its own confinement
 (`cvgrade.sandbox.child.serve`: limits, a narrower Landlock layer, the privilege
-drop, seccomp) before importing the student's code. The zygote itself
-runs no student code; it reports the child's exit status, and kills the child
-when asked or when the grading process goes away. So every submission still
-gets a fresh process, without paying the imports again.
+drop, seccomp) before importing the student's code. The zygote itself runs no
+student code; it reports the child's exit status, and kills the child when asked
+or when the grading process goes away. The grading process does not wait for a
+kill: it reads the exit status before the zygote's next child. So every
+submission still gets a fresh process, without paying the imports, the fork or
+the last child's exit on its way.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from cvgrade.sandbox import scratch
 
 _HEADER = struct.Struct("<Q")
 MAX_SOURCE_BYTES = 8 << 20
+KILL_TIMEOUT_S = 10.0  # a zygote that has not reported a killed child's exit by then is stopped
 
 
 def _send(sock: socket.socket, message: dict, fds: tuple[int, ...] = ()) -> None:
@@ -87,11 +93,10 @@ def _wipe(folder: Path) -> None:
             scratch.remove_tree(entry)
 
 
-def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.socket) -> None:
+def _run_child(request: dict, fds: list[int], workdir: Path) -> None:
     """In the forked child: become the submission's process, never return."""
     code = 1
     try:
-        control.close()
         fd_in, fd_out, fd_log = fds
         os.dup2(fd_log, 1)
         os.dup2(fd_log, 2)
@@ -111,6 +116,40 @@ def _run_child(request: dict, fds: list[int], workdir: Path, control: socket.soc
         traceback.print_exc()
     finally:
         os._exit(code)
+
+
+class _Spare:
+    """A child forked ahead of its request, off the grading process's path (a fork and an exit of a process holding
+    torch take about 30 ms each): it waits on a socket of its own for the request and its descriptors."""
+
+    def __init__(self, control: socket.socket, workdir: Path):
+        self.socket, theirs = socket.socketpair()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                control.close()
+                self.socket.close()
+                request, fds = _recv(theirs, max_fds=3)
+                theirs.close()
+                if request is not None:
+                    _run_child(request, fds, workdir)
+                code = 0
+            finally:
+                os._exit(code)
+        theirs.close()
+
+    def start(self, request: dict, fds: list[int]) -> int:
+        """Hand the spare its request and descriptors; its pid."""
+        _send(self.socket, request, tuple(fds))
+        self.socket.close()
+        return self.pid
+
+    def discard(self) -> None:
+        self.socket.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
 
 
 def _supervise(control: socket.socket, pid: int) -> int:
@@ -134,8 +173,8 @@ def _supervise(control: socket.socket, pid: int) -> int:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
-def warm_up(names) -> None:
-    """Load `names` (see `load`), then freeze the heap if that imported anything.
+def warm_up(names) -> bool:
+    """Load `names` (see `load`), then freeze the heap if that imported anything; whether it did.
 
     Frozen objects are left out of every later garbage collection: of a zygote's
     children, and of a grading worker's pytest sessions (several per session,
@@ -144,32 +183,44 @@ def warm_up(names) -> None:
     loaded = len(sys.modules)
     for name in names:
         load(name)
-    if len(sys.modules) != loaded:
-        gc.collect()
-        gc.freeze()
+    if len(sys.modules) == loaded:
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
 
 
 def serve(control: socket.socket, workdir: Path, preload: list[str], wipe_tmp: bool) -> int:
     """The zygote loop (see the module docstring)."""
     warm_up(["cvgrade.sandbox.child", "cvgrade.sandbox.server", *preload])
     _send(control, {"ready": True})
-    while True:
-        request, fds = _recv(control, max_fds=3)
-        if request is None:
-            return 0
-        warm_up(request.get("preload", ()))
-        _wipe(workdir)
-        if wipe_tmp:
-            _wipe(Path("/tmp"))
-        if request["source"] is not None:
-            (workdir / f"{request['name']}.py").write_text(request["source"])
-        pid = os.fork()
-        if pid == 0:
-            _run_child(request, fds, workdir, control)
-        for fd in fds:
-            os.close(fd)
-        _send(control, {"pid": pid})
-        _send(control, {"exit": _supervise(control, pid)})
+    spare = None
+    try:
+        while True:
+            if spare is None:  # the last child is gone: clean up after it, and fork the next one's process now
+                _wipe(workdir)
+                if wipe_tmp:
+                    _wipe(Path("/tmp"))
+                spare = _Spare(control, workdir)
+            request, fds = _recv(control, max_fds=3)
+            if request is None:
+                return 0
+            if "source" not in request:  # a kill that crossed the exit of a child that ended on its own
+                continue
+            if warm_up(request.get("preload", ())):  # what the spare lacks: fork it again with the new libraries
+                spare.discard()
+                spare = _Spare(control, workdir)
+            if request["source"] is not None:
+                (workdir / f"{request['name']}.py").write_text(request["source"])
+            pid = spare.start(request, fds)
+            spare = None
+            for fd in fds:
+                os.close(fd)
+            _send(control, {"pid": pid})
+            _send(control, {"exit": _supervise(control, pid)})
+    finally:
+        if spare is not None:
+            spare.discard()
 
 
 def main(argv=None) -> int:
@@ -208,11 +259,15 @@ class ForkedChild:
             self.code = self.zygote.exit_code()
         return self.code
 
-    def kill(self) -> int:
-        if self.code is None:
-            with contextlib.suppress(OSError):
+    def kill(self) -> int | None:
+        """Have the zygote kill the child, without waiting: its exit status is read before the zygote's next fork
+        (`Zygote.settle`), so the return value is the status only where it was known already."""
+        if self.code is None and not self.zygote.killing:
+            try:
                 _send(self.zygote.control, {"op": "kill"})
-            self.code = self.zygote.exit_code()
+                self.zygote.killing = True
+            except OSError:
+                self.zygote.close()
         return self.code
 
 
@@ -240,10 +295,20 @@ class Zygote:
                                         stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
                                         start_new_session=True)
         theirs.close()
-        self.busy = False
+        self.busy = self.killing = False
         if not select.select([self.control], [], [], import_timeout)[0] or _recv(self.control)[0] != {"ready": True}:
             self.close()
             raise ZygoteDied("the warm process did not start")
+
+    def settle(self) -> None:
+        """Read the exit status a kill left unread (`ForkedChild.kill`): the zygote is idle again, or closed if it
+        does not answer within `KILL_TIMEOUT_S`."""
+        if self.killing and self.process is not None:
+            self.killing = False
+            if select.select([self.control], [], [], KILL_TIMEOUT_S)[0]:
+                self.exit_code()
+            else:
+                self.close()
 
     def exit_code(self) -> int:
         try:
@@ -358,6 +423,8 @@ def acquire(preload: tuple[str, ...], deny_imports: tuple[str, ...], import_time
     key = (isolation.mode(), deny_imports)
     with _POOL_LOCK:
         zygotes = _POOL.setdefault(key, [])
+        for zygote in zygotes:
+            zygote.settle()
         zygotes[:] = [z for z in zygotes if z.alive()]
         for zygote in zygotes:
             if not zygote.busy:
