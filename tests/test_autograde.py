@@ -154,6 +154,7 @@ def course(root, tmp_path):
     from nbgrader.api import Gradebook
 
     course = course_mod.create_course(tmp_path / "course", root, course_id="cv", exchange=tmp_path / "exchange")
+    course_mod.create_gradebook(course)
     points = course_mod.topic_points(root, [TOPIC])[TOPIC]
     source = course_mod.assemble_source(course, TOPIC, points)
     release = course.topic_dir("release", TOPIC)

@@ -6,6 +6,7 @@ The exported CSV must hold, to the point, the score each submission earns when
 graded directly.
 """
 
+import contextlib
 import csv
 import json
 import os
@@ -101,3 +102,29 @@ def test_formgrader_sees_autograded_notebook_with_score(graded_course):
     notebook = nbformat.read(course.topic_dir("autograded", TOPIC, "carol") / f"{TOPIC}.ipynb", as_version=4)
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"cvgrade_{TOPIC}")
     assert f"cvgrade: {float(rows['carol']['raw_score']):g} /" in cell.outputs[0]["text"]
+
+
+def _schema_and_revision(db: str) -> tuple[list, list]:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        schema = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        return schema, connection.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+def test_a_course_gets_the_gradebook_nbgrader_would_make(root, tmp_path, monkeypatch):
+    """Tables and alembic revision as nbgrader's `Gradebook` makes them (its `alembic heads` process included); nbgrader
+    then opens it as an existing gradebook, without that process."""
+    from nbgrader import api
+
+    with api.Gradebook(f"sqlite:///{tmp_path / 'theirs.db'}"):
+        pass
+    course = course_mod.create_course(tmp_path / "course", root, course_id="cv", exchange=tmp_path / "exchange")
+    course_mod.create_gradebook(course)
+    assert _schema_and_revision(str(course.root / "gradebook.db")) == _schema_and_revision(str(tmp_path / "theirs.db"))
+    monkeypatch.setattr(api, "get_alembic_version", lambda: pytest.fail("nbgrader made the gradebook again"))
+    with api.Gradebook(course.db_url, "cv") as book:
+        book.update_or_create_student("alice")
+    course_mod.create_gradebook(course)  # a course that has a gradebook keeps it
+    with api.Gradebook(course.db_url, "cv") as book:
+        assert [s.id for s in book.students] == ["alice"]

@@ -125,6 +125,28 @@ def create_course(root: Path, kit: Path, *, course_id: str, exchange: Path) -> C
     return Course(root, kit)
 
 
+def create_gradebook(course: Course) -> None:
+    """The course's gradebook if it has none, made as nbgrader's `Gradebook` makes a new one: its tables, and the alembic
+    revision they are at. nbgrader reads that revision from an `alembic heads` command, a new Python process that
+    imports nbgrader (5 s on a 2-core machine); here it is read in this process, which has nbgrader already."""
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(course.db_url)
+    try:
+        if inspect(engine).get_table_names():
+            return
+        Base.metadata.create_all(bind=engine)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);"))
+            connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head);"),
+                               {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+    finally:
+        engine.dispose()
+
+
 def topic_points(kit: Path, topics: list[str], worker=None) -> dict[str, float]:
     """Each topic's maximum score, from one collection of its graders (nothing runs): in a new process, or as a
     session of the warm grading `worker` (`cvgrade.harness.workers.Worker`), which keeps the graders' libraries."""
@@ -202,7 +224,8 @@ def _exchange_step(api, step: str, topic: str, what: str) -> None:
 
 
 def release_topics(course: Course, topics: list[str], pool=None) -> None:
-    """For each topic: assemble the source, then nbgrader generate_assignment and release_assignment (forced).
+    """For each topic: assemble the source, then nbgrader generate_assignment and release_assignment (forced), into
+    the course's gradebook (`create_gradebook`).
 
     `pool`: a `cvgrade.harness.workers.WorkerPool` about to grade these topics. Its
     workers collect the points (a share of the topics each, while nbgrader starts),
@@ -216,6 +239,7 @@ def release_topics(course: Course, topics: list[str], pool=None) -> None:
         collected = [Future() for _ in shares]
         for share, found in zip(shares, collected):
             pool.submit(functools.partial(_collect_then_warm_up, course.kit, share, topics, found))
+    create_gradebook(course)  # while the workers collect
     api = course.api(**{"ExchangeReleaseAssignment.force": True})
     if pool is not None:
         points = {topic: value for found in collected for topic, value in found.result().items()}
