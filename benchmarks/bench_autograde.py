@@ -18,14 +18,15 @@ Both sides are timed as one command over all students (start-up included):
 seconds per submission and the ratio. The pool is then timed warm (its workers
 have graded once, so what remains is the work per submission), with 1 and 2
 workers, and on a Dask LocalCluster of 1 and 2 worker processes (`--scheduler
-local:N`). The local pool and the cluster of a size are up side by side and
-take turns over `--rounds` rounds: a single pair of runs on a shared 2-core
+local:N`), over `--rounds` rounds: a single pair of runs on a shared 2-core
 machine differs by ±15 % from noise alone, and one worker process can stay that
-much faster or slower than another for its whole life. Printed: the median
-seconds per submission of each, the speed-up, Dask's overhead per submission
-against the local pool, and every round's figure; last, the peak memory of each
-warm local worker. Figures only: nothing is asserted. `--no-nbgrader` skips the
-nbgrader side (the pools' figures only).
+much faster or slower than another for its whole life. So each round starts a
+local pool and a cluster of the size afresh, side by side, and times each once,
+taking turns. Printed: the median seconds per submission of each, the speed-up,
+Dask's overhead per submission against the local pool, and every round's
+figure; last, the peak memory of each warm local worker of the last round.
+Figures only: nothing is asserted. `--no-nbgrader` skips the nbgrader side (the
+pools' figures only).
 """
 
 from __future__ import annotations
@@ -99,22 +100,27 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def warm_rounds(course: course_mod.Course, topic: str, pools: dict, rounds: int) -> dict[str, list[float]]:
-    """Pool name -> seconds for grading every submission, in each of `rounds` rounds.
+def warm_rounds(course: course_mod.Course, topic: str, size: int, rounds: int) -> tuple[dict[str, list[float]], list]:
+    """Pool name ("local", "dask") -> seconds for grading every submission, in each of `rounds` rounds, with pools of
+    `size` workers; and the peak memory of the last round's local workers.
 
-    Every pool has graded the batch once before (imports, zygotes). The pools stay up
-    side by side and take turns, in alternating order, so that a slow spell of the
-    machine falls on both sides alike.
+    Every round starts both pools afresh (new worker processes: one process can stay
+    faster or slower than another for its whole life), has each grade the batch once
+    (imports, zygotes), then times each once, in alternating order, so that a slow
+    spell of the machine falls on both sides alike.
     """
-    seconds: dict[str, list[float]] = {name: [] for name in pools}
-    for pool in pools.values():
-        autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())
+    seconds: dict[str, list[float]] = {"local": [], "dask": []}
     for turn in range(rounds):
-        for name in (list(pools) if turn % 2 == 0 else list(reversed(pools))):
-            start = time.monotonic()
-            autograde(course, topic, force=True, pool=pools[name], progress_stream=io.StringIO())
-            seconds[name].append(time.monotonic() - start)
-    return seconds
+        with WorkerPool(size) as local, DaskPool(f"local:{size}") as cluster:
+            pools = {"local": local, "dask": cluster}
+            for pool in pools.values():
+                autograde(course, topic, force=True, pool=pool, progress_stream=io.StringIO())
+            for name in (list(pools) if turn % 2 == 0 else list(reversed(pools))):
+                start = time.monotonic()
+                autograde(course, topic, force=True, pool=pools[name], progress_stream=io.StringIO())
+                seconds[name].append(time.monotonic() - start)
+            peaks = [w.peak_rss_mb for w in local.workers]
+    return seconds, peaks
 
 
 def main() -> None:
@@ -122,7 +128,8 @@ def main() -> None:
     parser.add_argument("--topic", default="image_filtering")
     parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--no-nbgrader", action="store_true", help="time the cvgrade pools only")
-    parser.add_argument("--rounds", type=int, default=3, help="warm rounds per pool (default 3): medians are reported")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds per pool size, each with fresh pools (default 5): medians are reported")
     args = parser.parse_args()
     kit, topic = course_mod.kit_root(), args.topic
     base = Path(tempfile.mkdtemp(prefix="cvgrade-bench-"))
@@ -150,9 +157,7 @@ def main() -> None:
     two = timed(cli + ["--workers", "2"], ours.root) / n
     rounds: dict[int, dict[str, list[float]]] = {}  # pool size -> pool name -> seconds per round
     for size in (1, 2):
-        with WorkerPool(size) as local, DaskPool(f"local:{size}") as cluster:
-            rounds[size] = warm_rounds(ours, topic, {"local": local, "dask": cluster}, args.rounds)
-            peaks = [w.peak_rss_mb for w in local.workers]
+        rounds[size], peaks = warm_rounds(ours, topic, size, args.rounds)
     nb = None if args.no_nbgrader else timed([sys.executable, "-m", "nbgrader", "autograde", topic, "--force"],
                                              theirs.root) / n
 
@@ -167,7 +172,7 @@ def main() -> None:
     (local_one, dask_one), (local_two, dask_two) = (
         (statistics.median(rounds[size]["local"]) / n, statistics.median(rounds[size]["dask"]) / n) for size in (1, 2))
     print(f"warm (each worker has graded once): median of {args.rounds} rounds, the local pool and a Dask LocalCluster "
-          "(--scheduler local:N) of the same size taking turns")
+          "(--scheduler local:N) of the same size, started afresh each round, taking turns")
     print(f"{'  local pool, 1 worker':36}{local_one:14.2f}"
           + (f"   {nb / local_one:5.1f}x faster than nbgrader" if nb else ""))
     print(f"{'  local pool, 2 workers':36}{local_two:14.2f}   {local_one / local_two:5.2f}x speed-up over 1 worker")
@@ -178,7 +183,7 @@ def main() -> None:
     for size, by_pool in rounds.items():
         print(f"  rounds, {size} worker(s), s/submission: " + "; ".join(
             f"{name} " + " ".join(f"{t / n:.3f}" for t in times) for name, times in by_pool.items()))
-    print("peak memory per local worker: " + ", ".join(f"{p:.0f} MB" for p in peaks))
+    print("peak memory per local worker (last round): " + ", ".join(f"{p:.0f} MB" for p in peaks))
     ours_csv = course_mod.export_csv(ours, base / "ours.csv")
     if nb is not None:
         print(f"scores: cvgrade {ours_csv}, nbgrader {course_mod.export_csv(theirs, base / 'theirs.csv')}")
