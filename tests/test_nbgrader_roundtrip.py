@@ -108,8 +108,8 @@ def _schema_and_revision(db: str) -> tuple[list, list]:
     import sqlite3
 
     with contextlib.closing(sqlite3.connect(db)) as connection:
-        schema = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-        return schema, connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        schema = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+        return schema.fetchall(), connection.execute("SELECT version_num FROM alembic_version").fetchall()
 
 
 def test_a_course_gets_the_gradebook_nbgrader_would_make(root, tmp_path, monkeypatch):

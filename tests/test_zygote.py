@@ -124,7 +124,8 @@ def test_a_zygote_grows_to_serve_a_submission_that_needs_more_libraries(toy_modu
     plain.close()
     (warm,) = _zygotes()
     assert "scipy" not in warm.loaded
-    source = "import sys\nFORKED_WITH_SCIPY = 'scipy' in sys.modules\nimport scipy\n\ndef loaded():\n    return FORKED_WITH_SCIPY\n"
+    source = ("import sys\nFORKED_WITH_SCIPY = 'scipy' in sys.modules\nimport scipy\n\n"
+              "def loaded():\n    return FORKED_WITH_SCIPY\n")
     more = open_submission(toy_module(source), "toy", isolated=True, call_timeout=30)
     assert more.call("loaded") is True, "the child was forked before its zygote loaded what it needs"
     more.close()
@@ -132,7 +133,7 @@ def test_a_zygote_grows_to_serve_a_submission_that_needs_more_libraries(toy_modu
 
 
 def test_closing_a_submission_does_not_wait_for_its_child_to_exit(toy_module):
-    """The exit status is read when the zygote is next needed; the killed child is gone all the same."""
+    """The exit status is read when the zygote is next needed: the next submission gets a fresh child from it."""
     sub = open_submission(toy_module(READER), "toy", isolated=True, call_timeout=10)
     pid = sub.call("look_for_traces")[2]
     sub.close()
@@ -145,7 +146,7 @@ def test_closing_a_submission_does_not_wait_for_its_child_to_exit(toy_module):
 
 
 def test_a_kill_that_crosses_the_childs_own_exit_leaves_the_zygote_serving(toy_module):
-    """The child ends by itself (SIGALRM) after its reply; the grading process, not having looked, still asks for a kill."""
+    """The child ends by itself (SIGALRM) after its reply; the grading process, not having looked, asks for a kill."""
     source = "import signal\n\ndef end_soon():\n    signal.setitimer(signal.ITIMER_REAL, 0.05)\n"
     sub = open_submission(toy_module(source), "toy", isolated=True, call_timeout=10)
     sub.call("end_soon")

@@ -126,9 +126,9 @@ def create_course(root: Path, kit: Path, *, course_id: str, exchange: Path) -> C
 
 
 def create_gradebook(course: Course) -> None:
-    """The course's gradebook if it has none, made as nbgrader's `Gradebook` makes a new one: its tables, and the alembic
-    revision they are at. nbgrader reads that revision from an `alembic heads` command, a new Python process that
-    imports nbgrader (5 s on a 2-core machine); here it is read in this process, which has nbgrader already."""
+    """The course's gradebook if it has none, made as nbgrader's `Gradebook` makes a new one: its tables, and the
+    alembic revision they are at. nbgrader reads that revision from an `alembic heads` command, a new Python process
+    that imports nbgrader (5 s on a 2-core machine); here it is read in this process, which has nbgrader already."""
     from alembic.script import ScriptDirectory
     from nbgrader.api import Base
     from nbgrader.dbutil import ALEMBIC_DIR
